@@ -1,0 +1,299 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from media.models import Photo
+from newsroom.models import Author
+from newsroom.slugs import fill_slug, slugify
+
+# Paths that the site's own URLs use at the top level: a section cannot take them.
+RESERVED_SECTION_SLUGS = {"admin", "authors", "tags", "search", "rss", "static", "uploads"}
+
+
+class Section(models.Model):
+    """A rubric: «События», «Экономика». Stories belong to exactly one."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        blank=True,
+        help_text=_("The section's address. Left empty, it is made from the name."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in the site's navigation, smallest first.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="section_slug_unique"),
+            models.CheckConstraint(condition=~models.Q(slug=""), name="section_slug_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        fill_slug(self, "name")
+        if self.slug in RESERVED_SECTION_SLUGS:
+            raise ValidationError({"slug": _("This address is used by the site itself.")})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, max_length=100)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Tag(TagBase):
+    """A taggit tag whose slug is Latin, like every other slug on the site."""
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def slugify(self, tag, i=None):
+        slug = slugify(tag, max_length=90) or "tag"
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        verbose_name = _("tagged story")
+        verbose_name_plural = _("tagged stories")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one rule for what readers may see."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def for_listing(self):
+        """What a list of stories shows: section, lead photo, bylines in order."""
+        return (
+            self.select_related("section", "lead_photo")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+            )
+            .order_by("-published_at", "-pk")
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("headline"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The end of the story's address, in Latin letters. Made from the headline; "
+            "changing it later keeps old links working."
+        ),
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
+    )
+    lead = models.TextField(
+        _("lead"),
+        help_text=_(
+            "One paragraph above the body: who, what, when. Also shown in lists, "
+            "feeds and search results."
+        ),
+    )
+    body = ProseEditorField(
+        _("body"),
+        extensions={
+            "Bold": True,
+            "Italic": True,
+            "Heading": {"levels": [2, 3]},
+            "BulletList": True,
+            "OrderedList": True,
+            "ListItem": True,
+            "Blockquote": True,
+            "HardBreak": True,
+            "Link": {"enableTarget": False},
+            "History": True,
+        },
+        sanitize=True,
+        blank=True,
+    )
+    lead_photo = models.ForeignKey(
+        Photo,
+        verbose_name=_("lead photo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_for",
+    )
+    lead_photo_caption = models.CharField(
+        _("lead photo caption"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the photo shows in this story. Left empty, the photo's description."),
+    )
+    source_name = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Whom the story relies on, for example «Акорда»."),
+    )
+    source_url = models.URLField(_("source link"), max_length=500, blank=True)
+    authors = models.ManyToManyField(
+        Author, through="Byline", verbose_name=_("authors"), related_name="articles"
+    )
+    related_stories = models.ManyToManyField(
+        "self",
+        verbose_name=_("read also"),
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        help_text=_("Earlier stories that readers of this one should see."),
+    )
+    tags = TaggableManager(_("tags"), through=TaggedArticle, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("Visible to readers from this moment, Almaty time."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="article_slug_unique"),
+            models.CheckConstraint(condition=~models.Q(slug=""), name="article_slug_not_empty"),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="article_published_has_time",
+                violation_error_message=_("A published story needs a publication time."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_listing_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        fill_slug(self, "title")
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            raise ValidationError(
+                {"published_at": _("A published story needs a publication time.")}
+            )
+        if self.source_url and not self.source_name:
+            raise ValidationError({"source_name": _("Name the source the link points to.")})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title, max_length=200)
+        # The form already sanitised the body; this covers every other way in.
+        self.body = self._meta.get_field("body").sanitize(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:article",
+            kwargs={"section": self.section.slug, "pk": self.pk, "slug": self.slug},
+        )
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def lead_photo_text(self):
+        """The caption of this use of the lead photo."""
+        if not self.lead_photo:
+            return ""
+        return self.lead_photo_caption or self.lead_photo.description
+
+    @property
+    def lead_photo_alt(self):
+        """Alt text as the reference story composes it: caption, publisher, time."""
+        if not self.lead_photo:
+            return ""
+        what = self.lead_photo_caption or self.lead_photo.alt_text
+        if not self.published_at:
+            return what
+        return gettext("%(what)s, photo by %(publisher)s of %(when)s") % {
+            "what": what,
+            "publisher": settings.NEWSROOM_PUBLISHER,
+            "when": date_format(
+                timezone.localtime(self.published_at), "SHORT_DATETIME_FORMAT"
+            ),
+        }
+
+
+class Byline(models.Model):
+    """An author's credit on a story, in the order the story prints them."""
+
+    class Role(models.TextChoices):
+        TEXT = "text", _("Text")
+        PHOTO = "photo", _("Photos")
+        TRANSLATION = "translation", _("Translation")
+        EDITING = "editing", _("Editing")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("story"), on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="bylines"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TEXT)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author", "role"], name="byline_unique_author_role"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author} ({self.get_role_display()})"

@@ -1,0 +1,79 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import ListView
+
+from articles.models import Article, Byline, Section, Tag
+from newsroom.models import Author
+
+STORIES_PER_PAGE = 20
+
+
+class FrontPageView(ListView):
+    template_name = "articles/front_page.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()[:STORIES_PER_PAGE]
+
+
+class StoryListView(ListView):
+    """A paginated list of published stories that belong to one thing."""
+
+    paginate_by = STORIES_PER_PAGE
+    context_object_name = "articles"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(owner=self.owner, **kwargs)
+
+
+class SectionView(StoryListView):
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        self.owner = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return Article.objects.published().in_section(self.owner).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(current_section=self.owner, **kwargs)
+
+
+class TagView(StoryListView):
+    template_name = "articles/tag_detail.html"
+
+    def get_queryset(self):
+        self.owner = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Article.objects.published().filter(tags=self.owner).for_listing()
+
+
+class AuthorView(StoryListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.owner = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return (
+            Article.objects.published().filter(bylines__author=self.owner).distinct().for_listing()
+        )
+
+
+def article_detail(request, section, pk, slug):
+    article = get_object_or_404(
+        Article.objects.published()
+        .select_related("section", "lead_photo__creator_author")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "tags",
+            Prefetch(
+                "related_stories",
+                queryset=Article.objects.published().exclude(pk=pk).select_related("section"),
+            ),
+        ),
+        pk=pk,
+    )
+    # The id is the story's identity; an old headline or section still finds it.
+    if section != article.section.slug or slug != article.slug:
+        return redirect(article, permanent=True)
+    return render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "current_section": article.section},
+    )

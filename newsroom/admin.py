@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from newsroom.models import Author, User
+from newsroom.slugs import SlugInput
+
+admin.site.site_header = _("Newsroom")
+admin.site.site_title = _("Newsroom")
+admin.site.index_title = _("Editorial office")
+
+admin.site.register(User, UserAdmin)
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "job_title", "user"]
+    search_fields = ["name", "job_title"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    formfield_overrides = {models.SlugField: {"widget": SlugInput}}
+    fields = ["name", "slug", "job_title", "portrait", "bio", "user"]

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def publication(request):
+    return {"publisher": settings.NEWSROOM_PUBLISHER}

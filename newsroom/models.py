@@ -1,0 +1,71 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from newsroom.slugs import fill_slug, slugify
+
+
+class User(AbstractUser):
+    """Everyone who signs in to the admin: editors, reporters, photographers."""
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class Author(models.Model):
+    """A person who can be bylined or credited, on staff or not."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        blank=True,
+        help_text=_("The author's page address. Left empty, it is made from the name."),
+    )
+    job_title = models.CharField(
+        _("job title"), max_length=200, blank=True, help_text=_("For example: correspondent.")
+    )
+    bio = models.TextField(_("biography"), blank=True)
+    portrait = models.ImageField(
+        _("portrait"),
+        upload_to="authors/",
+        width_field="portrait_width",
+        height_field="portrait_height",
+        blank=True,
+    )
+    portrait_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    portrait_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text=_("The staff member's admin account, if they have one."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="author_slug_unique"),
+            models.CheckConstraint(condition=~models.Q(slug=""), name="author_slug_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        fill_slug(self, "name")
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, max_length=200)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
