@@ -1,15 +1,22 @@
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag as TaggitTag
 
 from articles.models import Article, Byline, Section, Tag
+from newsroom.admin_widgets import ModelAdmin, TabularInline
 from newsroom.slugs import SlugInput
 
 slug_widget = {models.SlugField: {"widget": SlugInput}}
+# Editors paste «akorda.kz/ru»: read it as https, as Django 6 will.
+url_field = {models.URLField: {"assume_scheme": "https"}}
+
+# Stories use articles.Tag (Latin slugs); taggit's own table stays empty.
+admin.site.unregister(TaggitTag)
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -18,14 +25,14 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = slug_widget
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
@@ -33,7 +40,7 @@ class BylineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ModelAdmin):
     list_display = ["title", "section", "status", "published_at", "byline_names"]
     list_filter = ["status", "section", "published_at"]
     list_select_related = ["section"]
@@ -41,12 +48,15 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["section", "lead_photo", "related_stories"]
     prepopulated_fields = {"slug": ["title"]}
-    formfield_overrides = slug_widget
+    formfield_overrides = slug_widget | url_field
     inlines = [BylineInline]
     fieldsets = [
         (None, {"fields": ["section", "title", "slug", "lead", "body"]}),
         (_("Lead photo"), {"fields": ["lead_photo", "lead_photo_caption"]}),
-        (_("Source and context"), {"fields": ["source_name", "source_url", "related_stories", "tags"]}),
+        (
+            _("Source and context"),
+            {"fields": ["source_name", "source_url", "related_stories", "tags"]},
+        ),
         (_("Publication"), {"fields": ["status", "published_at"]}),
     ]
 

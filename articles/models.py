@@ -46,11 +46,6 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        fill_slug(self, "name")
-        if self.slug in RESERVED_SECTION_SLUGS:
-            raise ValidationError({"slug": _("This address is used by the site itself.")})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name, max_length=100)
@@ -58,6 +53,11 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
+
+    def clean(self):
+        fill_slug(self, "name")
+        if self.slug in RESERVED_SECTION_SLUGS:
+            raise ValidationError({"slug": _("This address is used by the site itself.")})
 
 
 class Tag(TagBase):
@@ -99,9 +99,7 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of stories shows: section, lead photo, bylines in order."""
         return (
             self.select_related("section", "lead_photo")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-            )
+            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
             .order_by("-published_at", "-pk")
         )
 
@@ -213,15 +211,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def clean(self):
-        fill_slug(self, "title")
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            raise ValidationError(
-                {"published_at": _("A published story needs a publication time.")}
-            )
-        if self.source_url and not self.source_name:
-            raise ValidationError({"source_name": _("Name the source the link points to.")})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title, max_length=200)
@@ -234,6 +223,15 @@ class Article(models.Model):
             "articles:article",
             kwargs={"section": self.section.slug, "pk": self.pk, "slug": self.slug},
         )
+
+    def clean(self):
+        fill_slug(self, "title")
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            raise ValidationError(
+                {"published_at": _("A published story needs a publication time.")}
+            )
+        if self.source_url and not self.source_name:
+            raise ValidationError({"source_name": _("Name the source the link points to.")})
 
     @property
     def is_published(self):
@@ -261,9 +259,7 @@ class Article(models.Model):
         return gettext("%(what)s, photo by %(publisher)s of %(when)s") % {
             "what": what,
             "publisher": settings.NEWSROOM_PUBLISHER,
-            "when": date_format(
-                timezone.localtime(self.published_at), "SHORT_DATETIME_FORMAT"
-            ),
+            "when": date_format(timezone.localtime(self.published_at), "SHORT_DATETIME_FORMAT"),
         }
 
 

@@ -3,10 +3,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from media.models import Photo
+from newsroom.admin_widgets import ModelAdmin
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(ModelAdmin):
     list_display = ["thumbnail", "__str__", "credit_line", "creator", "created_at"]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = ["creator_author", "created_at"]

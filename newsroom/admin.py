@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.admin_widgets import ModelAdmin
 from newsroom.models import Author, User
 from newsroom.slugs import SlugInput
 
@@ -14,7 +15,7 @@ admin.site.register(User, UserAdmin)
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(ModelAdmin):
     list_display = ["name", "job_title", "user"]
     search_fields = ["name", "job_title"]
     prepopulated_fields = {"slug": ["name"]}

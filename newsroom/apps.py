@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = _("Newsroom")
+
+    def ready(self):
+        from newsroom import sqlite
+
+        sqlite.connect()

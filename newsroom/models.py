@@ -59,9 +59,6 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        fill_slug(self, "name")
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name, max_length=200)
@@ -69,3 +66,6 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def clean(self):
+        fill_slug(self, "name")

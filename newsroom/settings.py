@@ -39,8 +39,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it, or set DJANGO_DEBUG=1 on a "
-            "developer's machine."
+            "DJANGO_SECRET_KEY is not set. Set it, or set DJANGO_DEBUG=1 on a developer's machine."
         )
     SECRET_KEY = "insecure-development-key-never-used-in-production"
 
@@ -51,6 +50,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    # taggit first, so that articles.admin can replace taggit's own Tag admin.
+    "taggit",
     "newsroom",
     "media",
     "articles",
@@ -61,7 +62,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "taggit",
     "django_prose_editor",
 ]
 
@@ -69,7 +69,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -126,6 +125,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every page speaks the site's language, whatever the browser asks for: a
+# reader's language choice arrives with per-language URLs, not Accept-Language.
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

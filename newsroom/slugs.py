@@ -10,8 +10,8 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 from django.utils.text import slugify as django_slugify
+from django.utils.translation import gettext_lazy as _
 
 # Russian as Russian news sites spell their URLs (щ → shch, ц → ts, я → ya);
 # Kazakh letters as the 2021 Latin alphabet writes them, without diacritics.
@@ -63,4 +63,3 @@ class SlugInput(forms.TextInput):
 
     class Media:
         js = ["admin/js/urlify.js", "newsroom/admin/transliterate.js"]
-

@@ -1,0 +1,119 @@
+"""Front, section, tag and author pages: newest first, and a fixed number of queries."""
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_article, make_author, make_photo, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(count, **fields):
+    authors = [make_author(portrait=False) for _ in range(3)]
+    stories = []
+    for n in range(count):
+        stories.append(
+            make_article(
+                published_at=timezone.now() - timezone.timedelta(minutes=n + 1),
+                lead_photo=make_photo() if n % 2 else None,
+                authors=authors[: 1 + n % 3],
+                tags=[f"тег {n}", "общий"],
+                **fields,
+            )
+        )
+    return stories
+
+
+def titles(response):
+    return [story.title for story in response.context["articles"]]
+
+
+def test_front_page_shows_the_latest_story_first(client):
+    older, newer = fill(2)[::-1]
+    response = client.get("/")
+    assert titles(response)[:2] == [newer.title, older.title]
+    assert response.content.decode().index(newer.title) < response.content.decode().index(
+        older.title
+    )
+
+
+def test_section_page_lists_only_its_own_stories(client):
+    events, sport = make_section("События"), make_section("Спорт")
+    ours = make_article("Наша новость", section=events)
+    make_article("Чужая новость", section=sport)
+    response = client.get(events.get_absolute_url())
+    assert titles(response) == [ours.title]
+    assert 'aria-current="page"' in response.content.decode()
+
+
+def test_tag_and_author_pages_list_their_stories(client):
+    author = make_author("Ирина Капитанова")
+    story = make_article(authors=[author], tags=["Қазақстан"])
+    make_article("Без автора")
+    assert titles(client.get(author.get_absolute_url())) == [story.title]
+    tag = story.tags.get()
+    assert tag.slug == "qazaqstan"
+    assert titles(client.get(f"/tags/{tag.slug}/")) == [story.title]
+
+
+def test_author_with_two_roles_on_one_story_lists_it_once(client):
+    from articles.models import Byline
+
+    author = make_author()
+    story = make_article(authors=[author])
+    Byline.objects.create(article=story, author=author, role=Byline.Role.PHOTO, position=1)
+    assert titles(client.get(author.get_absolute_url())) == [story.title]
+
+
+def test_list_pages_paginate_and_refuse_bad_page_numbers(client):
+    section = make_section()
+    fill(21, section=section)
+    assert len(titles(client.get(section.get_absolute_url()))) == 20
+    assert len(titles(client.get(section.get_absolute_url() + "?page=2"))) == 1
+    for bad in ["3", "0", "-1", "abc", "1e9", "99999999999999999999"]:
+        assert client.get(section.get_absolute_url(), {"page": bad}).status_code == 404
+
+
+# Query budgets. Each page's queries, named:
+#   sections for the navigation; the stories (with section and lead photo joined);
+#   their bylines with authors (one prefetch); plus, on paginated pages, the
+#   owner (section, tag or author) and the count for the paginator.
+@pytest.mark.parametrize("count", [1, 15])
+def test_front_page_query_budget_does_not_grow_with_stories(
+    client, django_assert_max_num_queries, count
+):
+    fill(count)
+    # navigation + stories + bylines = 3
+    with django_assert_max_num_queries(3):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_list_pages_query_budget_does_not_grow_with_stories(
+    client, django_assert_max_num_queries, count
+):
+    section = make_section()
+    stories = fill(count, section=section)
+    author = stories[0].bylines.first().author
+    for url in [section.get_absolute_url(), "/tags/obshchiy/", author.get_absolute_url()]:
+        # owner + count + stories + bylines + navigation = 5
+        with django_assert_max_num_queries(5):
+            assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("extras", [1, 10])
+def test_story_page_query_budget_does_not_grow_with_tags_authors_or_related(
+    client, django_assert_max_num_queries, extras
+):
+    story = make_article(
+        lead_photo=make_photo(creator_author=make_author()),
+        authors=[make_author() for _ in range(extras)],
+        tags=[f"тег {n}" for n in range(extras)],
+    )
+    story.related_stories.set(make_article() for _ in range(extras))
+    # story with section and photo and photographer; bylines with authors;
+    # tags; related stories with sections; navigation = 5
+    with django_assert_max_num_queries(5):
+        response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('rel="author"') == extras

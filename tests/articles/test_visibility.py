@@ -1,0 +1,49 @@
+"""Article.objects.published() decides what readers see; everything else answers 404."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_means_published_status_and_a_past_publication_time():
+    visible = make_article()
+    draft = make_article(published=False)
+    scheduled = make_article(published_at=timezone.now() + timedelta(minutes=5))
+    draft_with_time = make_article(status=Article.Status.DRAFT, published_at=timezone.now())
+    assert list(Article.objects.published()) == [visible]
+    assert {draft, scheduled, draft_with_time}.isdisjoint(Article.objects.published())
+
+
+@pytest.mark.parametrize("kind", ["draft", "scheduled"])
+def test_unpublished_story_answers_404_everywhere_a_reader_could_find_it(client, kind):
+    section = make_section("События")
+    author = make_author("Ирина Капитанова")
+    hidden = make_article(
+        "Секретный материал",
+        section=section,
+        authors=[author],
+        tags=["эмбарго"],
+        published=kind == "scheduled",
+        published_at=timezone.now() + timedelta(days=1) if kind == "scheduled" else None,
+    )
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    for url in ["/", section.get_absolute_url(), author.get_absolute_url()]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Секретный материал" not in response.content.decode()
+    assert client.get("/tags/embargo/").status_code == 200
+    assert "Секретный материал" not in client.get("/tags/embargo/").content.decode()
+
+
+def test_scheduled_story_appears_once_its_moment_has_come(client):
+    story = make_article("Материал по расписанию", published_at=timezone.now() + timedelta(hours=1))
+    assert client.get(story.get_absolute_url()).status_code == 404
+    Article.objects.filter(pk=story.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(story.get_absolute_url()).status_code == 200
+    assert "Материал по расписанию" in client.get("/").content.decode()

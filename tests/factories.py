@@ -1,0 +1,61 @@
+"""Plain functions that make what a test needs, with sensible defaults."""
+
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from articles.models import Article, Byline, Section
+from media.imaging import drawn_landscape, drawn_portrait
+from media.models import Photo
+from newsroom.models import Author
+
+_numbers = itertools.count(1)
+
+
+def make_section(name=None, **fields):
+    number = next(_numbers)
+    return Section.objects.create(name=name or f"Рубрика {number}", **fields)
+
+
+def make_author(name=None, *, portrait=True, **fields):
+    number = next(_numbers)
+    author = Author(name=name or f"Автор Номер {number}", **fields)
+    if portrait:
+        author.portrait = ContentFile(drawn_portrait(48, seed=number), f"author-{number}.jpg")
+    author.save()
+    return author
+
+
+def make_photo(**fields):
+    number = next(_numbers)
+    defaults = {
+        "description": f"Описание фото {number}",
+        "alt_text": f"Что на фото {number}",
+        "credit_line": "akorda.kz",
+        "image": ContentFile(drawn_landscape(64, 36, seed=number), f"photo-{number}.jpg"),
+    }
+    return Photo.objects.create(**(defaults | fields))
+
+
+def make_article(title=None, *, section=None, authors=(), tags=(), published=True, **fields):
+    number = next(_numbers)
+    defaults = {
+        "title": title or f"Новость номер {number}",
+        "lead": f"Лид новости {number}.",
+        "body": f"<p>Текст новости {number}.</p>",
+        "status": Article.Status.PUBLISHED if published else Article.Status.DRAFT,
+        "published_at": timezone.now() - timedelta(hours=1) if published else None,
+    }
+    article = Article.objects.create(section=section or make_section(), **(defaults | fields))
+    for position, author in enumerate(authors):
+        Byline.objects.create(article=article, author=author, position=position)
+    if tags:
+        article.tags.set(tags)
+    return article
+
+
+def make_editor(username="editor", password="correct horse battery"):
+    return get_user_model().objects.create_superuser(username, f"{username}@example.org", password)

@@ -1,0 +1,18 @@
+"""Test overrides. DATABASE_URL still chooses the database: CI runs both."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "only-for-tests")
+
+from newsroom.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-uploads-")
+# Static files come from the apps through the finders; nothing is collected.
+STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
