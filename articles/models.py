@@ -16,7 +16,7 @@ from newsroom.models import Author
 from newsroom.slugs import fill_slug, slugify
 
 # Paths that the site's own URLs use at the top level: a section cannot take them.
-RESERVED_SECTION_SLUGS = {"admin", "authors", "tags", "search", "rss", "static", "uploads"}
+RESERVED_SECTION_SLUGS = {"admin", "authors", "tags", "search", "rss", "static", "uploads", "img"}
 
 
 class Section(models.Model):
@@ -98,8 +98,11 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What a list of stories shows: section, lead photo, bylines in order."""
         return (
-            self.select_related("section", "lead_photo")
-            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
+            self.select_related("section", "lead_photo__creator_author")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "lead_photo__renditions",
+            )
             .order_by("-published_at", "-pk")
         )
 
@@ -229,6 +232,20 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             raise ValidationError(
                 {"published_at": _("A published story needs a publication time.")}
+            )
+        if (
+            self.status == self.Status.PUBLISHED
+            and self.lead_photo
+            and not self.lead_photo.is_complete
+        ):
+            raise ValidationError(
+                {
+                    "lead_photo": _(
+                        "The photo «%(photo)s» has no alt text or credit line yet; "
+                        "complete it in the photo library before publishing."
+                    )
+                    % {"photo": self.lead_photo}
+                }
             )
         if self.source_url and not self.source_name:
             raise ValidationError({"source_name": _("Name the source the link points to.")})

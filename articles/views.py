@@ -3,9 +3,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 
 from articles.models import Article, Byline, Section, Tag
+from media.models import Photo
 from newsroom.models import Author
 
 STORIES_PER_PAGE = 20
+PHOTOS_ON_AUTHOR_PAGE = 12
 
 
 class FrontPageView(ListView):
@@ -54,6 +56,18 @@ class AuthorView(StoryListView):
             Article.objects.published().filter(bylines__author=self.owner).distinct().for_listing()
         )
 
+    def get_context_data(self, **kwargs):
+        # A photographer's photos, but only those readers have already seen in a story.
+        photos = (
+            Photo.objects.filter(
+                creator_author=self.owner, lead_for__in=Article.objects.published()
+            )
+            .distinct()
+            .select_related("creator_author")
+            .prefetch_related("renditions")[:PHOTOS_ON_AUTHOR_PAGE]
+        )
+        return super().get_context_data(photos=photos, **kwargs)
+
 
 def article_detail(request, section, pk, slug):
     article = get_object_or_404(
@@ -61,6 +75,7 @@ def article_detail(request, section, pk, slug):
         .select_related("section", "lead_photo__creator_author")
         .prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "lead_photo__renditions",
             "tags",
             Prefetch(
                 "related_stories",

@@ -1,21 +1,79 @@
-from django.contrib import admin
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+import hashlib
 
-from media.models import Photo
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.forms import modelformset_factory
+from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from media.forms import (
+    PhotoDescriptionForm,
+    PhotoForm,
+    UploadForm,
+    check_upload,
+    duplicate_error,
+)
+from media.models import Photo, Rendition, usage_relations
+from media.specs import ADMIN_THUMBNAILS
+from media.templatetags.photos import rendition_img
 from newsroom.admin_widgets import ModelAdmin
+
+THUMBNAIL, PREVIEW = ADMIN_THUMBNAILS
+
+
+class UsageFilter(admin.SimpleListFilter):
+    title = _("use")
+    parameter_name = "used"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Used in a story")), ("no", _("Not used"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.used()
+        if self.value() == "no":
+            return queryset.unused()
+        return queryset
+
+
+class CompletenessFilter(admin.SimpleListFilter):
+    title = _("credit and alt text")
+    parameter_name = "complete"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Missing, cannot be published"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.incomplete()
+        return queryset
 
 
 @admin.register(Photo)
 class PhotoAdmin(ModelAdmin):
-    list_display = ["thumbnail", "__str__", "credit_line", "creator", "created_at"]
+    form = PhotoForm
+    list_display = ["thumbnail", "__str__", "credit_line", "creator", "date_taken", "created_at"]
     list_display_links = ["thumbnail", "__str__"]
-    list_filter = ["creator_author", "created_at"]
+    list_filter = [
+        UsageFilter,
+        CompletenessFilter,
+        ("creator_author", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+        "date_taken",
+    ]
     search_fields = ["description", "alt_text", "credit_line", "creator", "source"]
     autocomplete_fields = ["creator_author"]
-    readonly_fields = ["preview", "width", "height", "uploaded_by", "created_at"]
+    readonly_fields = ["preview", "usage", "file_details", "uploaded_by", "created_at"]
     fieldsets = [
-        (None, {"fields": ["image", "preview", "description", "alt_text"]}),
+        (None, {"fields": ["preview", "focal_x", "focal_y", "description", "alt_text"]}),
         (
             _("Credit"),
             {
@@ -26,31 +84,200 @@ class PhotoAdmin(ModelAdmin):
                     "source",
                     "copyright_notice",
                     "usage_terms",
+                    "date_taken",
                 ]
             },
         ),
-        (_("File"), {"fields": ["width", "height", "uploaded_by", "created_at"]}),
+        (_("Where it is used"), {"fields": ["usage"]}),
+        (_("File"), {"fields": ["replace_file", "file_details", "uploaded_by", "created_at"]}),
     ]
+
+    class Media:
+        js = ["media/admin/photos.js"]
+        css = {"all": ["media/admin/photos.css"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "renditions",
+                    queryset=Rendition.objects.filter(spec__in=[THUMBNAIL.name, PREVIEW.name]),
+                )
+            )
+        )
+
+    # Who may do what, checked on every request, not only by hiding buttons.
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._owns(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._owns(request, obj)
+
+    def _owns(self, request, photo):
+        return (
+            photo is None
+            or request.user.has_perm("media.edit_any_photo")
+            or (photo.uploaded_by_id is not None and photo.uploaded_by_id == request.user.pk)
+        )
+
+    # Pages
+
+    def get_urls(self):
+        return [
+            path(
+                "upload/", self.admin_site.admin_view(self.upload_view), name="media_photo_upload"
+            ),
+            path(
+                "describe/",
+                self.admin_site.admin_view(self.describe_view),
+                name="media_photo_describe",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # Photos arrive through the upload page, which reads their credits from the files.
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return redirect("admin:media_photo_upload")
+
+    def upload_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        refused, created = [], []
+        if request.method == "POST" and form.is_valid():
+            for uploaded in form.cleaned_data["files"]:
+                try:
+                    created.append(self._create(request, uploaded))
+                except ValidationError as error:
+                    refused.append((uploaded.name, error.messages[0]))
+            if created:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d photo uploaded. Check its credit and describe it.",
+                        "%(count)d photos uploaded. Check their credits and describe them.",
+                        len(created),
+                    )
+                    % {"count": len(created)},
+                    messages.SUCCESS,
+                )
+                return self._describe_response(request, created, refused)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Upload photos"),
+            "form": form,
+            "refused": refused,
+            "limits": _limits(),
+        }
+        return TemplateResponse(request, "admin/media/photo/upload.html", context)
+
+    def _create(self, request, uploaded):
+        upload = check_upload(uploaded)
+        twin = Photo.objects.filter(file_hash=_sha256(upload.data)).first()
+        if twin:
+            raise duplicate_error(twin)
+        try:
+            return Photo.objects.create_from_file(
+                upload.data, upload.name, uploaded_by=request.user, inspection=upload.inspection
+            )
+        except IntegrityError:
+            # Someone uploaded the same file a moment ago.
+            raise duplicate_error(Photo.objects.get(file_hash=_sha256(upload.data))) from None
+
+    def describe_view(self, request):
+        ids = [
+            int(i) for i in request.GET.getlist("id") + request.POST.getlist("id") if i.isdigit()
+        ]
+        photos = Photo.objects.filter(pk__in=ids).editable_by(request.user)
+        if not photos.exists():
+            return redirect("admin:media_photo_changelist")
+        return self._describe_response(request, list(photos), [])
+
+    def _describe_response(self, request, photos, refused):
+        formset_class = modelformset_factory(Photo, form=PhotoDescriptionForm, extra=0)
+        queryset = Photo.objects.filter(pk__in=[p.pk for p in photos]).editable_by(request.user)
+        is_describe_post = request.method == "POST" and "form-TOTAL_FORMS" in request.POST
+        formset = formset_class(request.POST if is_describe_post else None, queryset=queryset)
+        if is_describe_post and formset.is_valid():
+            with transaction.atomic():
+                formset.save()
+            self.message_user(request, _("The photos are described."), messages.SUCCESS)
+            return redirect("admin:media_photo_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Describe the photos"),
+            "formset": formset,
+            "refused": refused,
+            "ids": [p.pk for p in photos],
+        }
+        return TemplateResponse(request, "admin/media/photo/describe.html", context)
+
+    # Columns and read-only fields
 
     @admin.display(description=_("photo"))
     def thumbnail(self, photo):
-        return format_html(
-            '<img src="{}" alt="" width="80" height="{}" loading="lazy">',
-            photo.image.url,
-            round(80 * photo.height / photo.width) if photo.width else 80,
-        )
+        return rendition_img(photo, THUMBNAIL, alt="")
 
-    @admin.display(description=_("preview"))
+    @admin.display(description=_("photo"))
     def preview(self, photo):
         if not photo.pk:
             return "—"
         return format_html(
-            '<img src="{}" alt="{}" style="max-width: 480px; height: auto">',
-            photo.image.url,
-            photo.alt_text,
+            '<div class="focal-point-picker" data-focal-x="{}" data-focal-y="{}">{}'
+            '<span class="focal-point-marker" aria-hidden="true"></span></div>'
+            '<p class="help">{}</p>',
+            photo.focal_x,
+            photo.focal_y,
+            rendition_img(photo, PREVIEW, alt=photo.alt_text),
+            _("Click on the most important point of the photo: crops will keep it."),
         )
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+    @admin.display(description=_("used in"))
+    def usage(self, photo):
+        if not photo.pk:
+            return "—"
+        rows = []
+        for relation in usage_relations():
+            for obj in getattr(photo, relation.get_accessor_name()).all():
+                meta = obj._meta
+                url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+                rows.append((url, obj, meta.verbose_name))
+        if not rows:
+            return _("Not used yet.")
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a> ({})</li>', rows)
+        )
+
+    @admin.display(description=_("file"))
+    def file_details(self, photo):
+        if not photo.pk:
+            return "—"
+        return format_html(
+            "{} × {} px, {}, {} KB",
+            photo.width,
+            photo.height,
+            photo.file_format.upper(),
+            round(photo.file_size / 1024),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"upload_url": reverse("admin:media_photo_upload"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+
+def _sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _limits():
+    return {
+        "bytes": filesizeformat(settings.NEWSROOM_MAX_UPLOAD_BYTES),
+        "megapixels": round(settings.NEWSROOM_MAX_IMAGE_PIXELS / 1e6),
+    }

@@ -1,34 +1,141 @@
+import hashlib
+import posixpath
+import secrets
+
 from django.conf import settings
-from django.db import models
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
+from media import imaging
+from media.specs import ADMIN_THUMBNAILS
 from newsroom.models import Author
+
+TOKEN_LENGTH = 16
+CREDIT_FIELDS = (
+    "creator",
+    "credit_line",
+    "source",
+    "copyright_notice",
+    "usage_terms",
+    "description",
+    "alt_text",
+    "date_taken",
+)
+
+
+def originals_storage():
+    # Originals keep what the camera wrote (location included) and are never
+    # served to readers; every public file is a rendition.
+    return storages["originals"]
+
+
+def original_path(photo, filename):
+    stem = posixpath.splitext(get_valid_filename(posixpath.basename(filename)))[0] or "photo"
+    extension = imaging.EXTENSIONS[photo.file_format]
+    return f"{photo.file_hash[:2]}/{photo.file_hash[:TOKEN_LENGTH]}-{stem[:80]}.{extension}"
+
+
+def new_token():
+    return secrets.token_hex(TOKEN_LENGTH // 2)
+
+
+class PhotoQuerySet(models.QuerySet):
+    def used(self):
+        return self.filter(_usage_filter()).distinct()
+
+    def unused(self):
+        return self.exclude(pk__in=self.used().values("pk"))
+
+    def editable_by(self, user):
+        if user.has_perm("media.edit_any_photo"):
+            return self
+        return self.filter(uploaded_by=user)
+
+    def incomplete(self):
+        return self.filter(Q(alt_text="") | Q(credit_line=""))
+
+    def create_from_file(self, data, name, *, uploaded_by=None, inspection=None, **fields):
+        """
+        A new photo from an uploaded file's bytes, checked and credited.
+
+        Fields the caller does not give come from the file's own metadata and,
+        where the file says nothing, from the uploader's author profile.
+        """
+        inspection = inspection or imaging.inspect(
+            data, max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS
+        )
+        photo = self.model(uploaded_by=uploaded_by, **fields)
+        photo.fill_credit(inspection.metadata, uploaded_by)
+        photo.set_original(data, name, inspection)
+        try:
+            with transaction.atomic():
+                photo.save()
+                photo.make_renditions(ADMIN_THUMBNAILS)
+        except BaseException:
+            # Nothing was saved, so nothing may stay in storage either.
+            photo.delete_files()
+            for name in photo.__dict__.get("_stored_renditions", []):
+                Rendition._meta.get_field("file").storage.delete(name)
+            raise
+        return photo
+
+
+def _usage_filter():
+    condition = Q(pk__in=[])
+    for relation in usage_relations():
+        condition |= Q(**{f"{relation.name}__isnull": False})
+    return condition
+
+
+def usage_relations():
+    """The relations through which other apps use a photo (a story's lead photo, say)."""
+    return [
+        relation
+        for relation in Photo._meta.related_objects
+        if relation.related_model is not Rendition and not relation.many_to_many
+    ]
 
 
 class Photo(models.Model):
     """A photo in the library, credited as the trade's metadata standard (IPTC) names it."""
 
-    image = models.ImageField(
-        _("image file"),
-        upload_to="photos/%Y/%m/",
-        width_field="width",
-        height_field="height",
+    original = models.FileField(
+        _("original file"), storage=originals_storage, upload_to=original_path, max_length=255
     )
+    file_hash = models.CharField(_("SHA-256 of the file"), max_length=64, editable=False)
+    file_format = models.CharField(_("file format"), max_length=10, editable=False)
+    # Part of every rendition's address: unguessable, and new whenever the
+    # picture changes (another file, another focal point), so that renditions
+    # can be cached forever.
+    token = models.CharField(max_length=TOKEN_LENGTH, default=new_token, editable=False)
+    file_size = models.PositiveBigIntegerField(_("file size"), editable=False)
     width = models.PositiveIntegerField(_("width"), editable=False)
     height = models.PositiveIntegerField(_("height"), editable=False)
     description = models.TextField(
         _("description"),
         blank=True,
-        help_text=_("What the photo shows, in a sentence: the default caption."),
+        help_text=_(
+            "What the photo shows, in a sentence: the default caption (IPTC «Description»)."
+        ),
     )
     alt_text = models.CharField(
         _("alt text"),
         max_length=300,
+        blank=True,
         help_text=_("What a reader who cannot see the photo needs to know about it."),
     )
     credit_line = models.CharField(
         _("credit line"),
         max_length=200,
+        blank=True,
         help_text=_("Printed after «Фото:», for example «akorda.kz» or the photographer's name."),
     )
     creator = models.CharField(
@@ -54,6 +161,16 @@ class Photo(models.Model):
     )
     copyright_notice = models.CharField(_("copyright notice"), max_length=300, blank=True)
     usage_terms = models.TextField(_("usage terms"), blank=True)
+    date_taken = models.DateTimeField(_("date taken"), null=True, blank=True)
+    focal_x = models.FloatField(
+        _("focal point, across"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Click on the photo to set it: crops keep this point in the picture."),
+    )
+    focal_y = models.FloatField(
+        _("focal point, down"), default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -66,22 +183,154 @@ class Photo(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = PhotoQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+        permissions = [("edit_any_photo", _("Can edit photos uploaded by others"))]
         constraints = [
+            models.UniqueConstraint(fields=["file_hash"], name="photo_file_unique"),
             models.CheckConstraint(
-                condition=~models.Q(alt_text=""),
-                name="photo_alt_text_not_empty",
-                violation_error_message=_("A photo needs alt text."),
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(credit_line=""),
-                name="photo_credit_line_not_empty",
-                violation_error_message=_("A photo needs a credit line."),
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="photo_focal_point_inside",
             ),
         ]
 
     def __str__(self):
-        return self.description or self.alt_text or self.image.name
+        return self.description or self.alt_text or posixpath.basename(self.original.name)
+
+    @property
+    def is_complete(self):
+        """A photo may appear on a published page only with alt text and a credit."""
+        return bool(self.alt_text.strip() and self.credit_line.strip())
+
+    @property
+    def credit(self):
+        return {name: getattr(self, name) for name in CREDIT_FIELDS if name != "date_taken"}
+
+    def fill_credit(self, metadata, uploader=None):
+        """Fill empty credit fields from the file, then from the uploader's author profile."""
+        for name, value in metadata.items():
+            if name in CREDIT_FIELDS and not getattr(self, name):
+                setattr(self, name, value[:300] if isinstance(value, str) else value)
+        author = getattr(uploader, "author", None) if uploader else None
+        if author and not metadata.get("creator") and not metadata.get("credit_line"):
+            self.creator = self.creator or author.name
+            self.credit_line = self.credit_line or author.name
+            self.creator_author = self.creator_author or author
+
+    def set_original(self, data, name, inspection):
+        self.file_hash = hashlib.sha256(data).hexdigest()
+        self.file_format = inspection.file_format
+        self.file_size = len(data)
+        self.width, self.height = inspection.width, inspection.height
+        self.original = ContentFile(data, name=name)
+        self.token = new_token()
+
+    def make_renditions(self, specs, *, replace=False):
+        """
+        Make (once) and return the renditions of the given specs.
+
+        replace=True remakes existing ones under the same names (new encoder
+        settings, say), so that no page's link to them breaks.
+        """
+        existing = {
+            r.spec: r
+            for r in Rendition.objects.filter(photo=self, spec__in=[s.name for s in specs])
+        }
+        todo = specs if replace else [spec for spec in specs if spec.name not in existing]
+        if todo:
+            with self.original.open("rb") as original:
+                data = original.read()
+            rendered = imaging.render(
+                data, todo, focal=(self.focal_x, self.focal_y), credit=self.credit
+            )
+            for result in rendered:
+                old = existing.get(result.spec.name)
+                existing[result.spec.name] = (
+                    old.overwrite(result) if old else Rendition.store(self, result)
+                )
+        return [existing[spec.name] for spec in specs]
+
+    def rendition_url(self, spec, renditions=None):
+        """Where a reader's browser fetches this rendition: the file if made, else the maker."""
+        rendition = (renditions or {}).get(spec.name)
+        if rendition:
+            return rendition.file.url
+        return reverse(
+            "media:rendition", kwargs={"pk": self.pk, "token": self.token, "name": spec.name}
+        )
+
+    def forget_renditions(self):
+        """Renditions of an old file or an old focal point: they go, files and all."""
+        for rendition in Rendition.objects.filter(photo=self):
+            rendition.delete()
+        self._prefetched_objects_cache = {}
+        self.token = new_token()
+
+    def delete_files(self):
+        if self.original.name and self.original._committed:
+            self.original.storage.delete(self.original.name)
+
+
+class Rendition(models.Model):
+    """One size, crop and format of a photo, made once and reused."""
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions")
+    spec = models.CharField(_("spec"), max_length=40)
+    file = models.FileField(_("file"), max_length=255)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [
+            models.UniqueConstraint(fields=["photo", "spec"], name="rendition_one_per_spec"),
+        ]
+
+    def __str__(self):
+        return f"{self.photo_id}/{self.spec}"
+
+    @classmethod
+    def store(cls, photo, result):
+        """Save a rendered file and its row; if another process won the race, use theirs."""
+        storage = cls._meta.get_field("file").storage
+        name = storage.save(
+            f"renditions/{photo.pk}/{photo.token}/{result.spec.name}", ContentFile(result.data)
+        )
+        photo.__dict__.setdefault("_stored_renditions", []).append(name)
+        try:
+            with transaction.atomic():
+                return cls.objects.create(
+                    photo=photo,
+                    spec=result.spec.name,
+                    file=name,
+                    width=result.width,
+                    height=result.height,
+                )
+        except IntegrityError:
+            storage.delete(name)
+            return cls.objects.get(photo=photo, spec=result.spec.name)
+
+    def overwrite(self, result):
+        storage = self.file.storage
+        storage.delete(self.file.name)
+        self.file.name = storage.save(self.file.name, ContentFile(result.data))
+        self.width, self.height = result.width, result.height
+        self.save(update_fields=["file", "width", "height"])
+        return self
+
+
+@receiver(post_delete, sender=Photo)
+def delete_original(sender, instance, **kwargs):
+    transaction.on_commit(instance.delete_files)
+
+
+@receiver(post_delete, sender=Rendition)
+def delete_rendition_file(sender, instance, **kwargs):
+    storage, name = instance.file.storage, instance.file.name
+    transaction.on_commit(lambda: storage.delete(name))

@@ -138,6 +138,12 @@ MEDIA_URL = "/uploads/"
 MEDIA_ROOT = Path(os.environ.get("NEWSROOM_MEDIA_ROOT", VAR_DIR / "uploads"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Photos as uploaded, location data and all: for the archive and for making
+    # renditions, never served. In production: a private bucket or folder.
+    "originals": {
+        "BACKEND": "media.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("NEWSROOM_ORIGINALS_ROOT", VAR_DIR / "originals")},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # With local files and no web server in front (the embedded default), Django
@@ -145,6 +151,10 @@ STORAGES = {
 NEWSROOM_SERVE_UPLOADS = env_flag("NEWSROOM_SERVE_UPLOADS", default=True)
 
 FILE_UPLOAD_PERMISSIONS = 0o644
+
+# The photo desk's limits: a 61-megapixel camera file passes, a decompression bomb does not.
+NEWSROOM_MAX_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", 80_000_000))
 
 NEWSROOM_PUBLISHER = os.environ.get("NEWSROOM_PUBLISHER", "Newsroom")
 

@@ -19,5 +19,6 @@ if settings.NEWSROOM_SERVE_UPLOADS:
     ]
 
 urlpatterns += [
+    path("", include("media.urls")),
     path("", include("articles.urls")),
 ]

@@ -3,6 +3,7 @@
 import pytest
 from django.utils import timezone
 
+from media.models import Photo
 from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
@@ -75,16 +76,17 @@ def test_list_pages_paginate_and_refuse_bad_page_numbers(client):
 
 
 # Query budgets. Each page's queries, named:
-#   sections for the navigation; the stories (with section and lead photo joined);
-#   their bylines with authors (one prefetch); plus, on paginated pages, the
-#   owner (section, tag or author) and the count for the paginator.
+#   sections for the navigation; the stories (with section, lead photo and its
+#   photographer joined); their bylines with authors; their photos' renditions;
+#   plus, on paginated pages, the owner (section, tag or author) and the count
+#   for the paginator; on an author's page, their photos and those photos' renditions.
 @pytest.mark.parametrize("count", [1, 15])
 def test_front_page_query_budget_does_not_grow_with_stories(
     client, django_assert_max_num_queries, count
 ):
     fill(count)
-    # navigation + stories + bylines = 3
-    with django_assert_max_num_queries(3):
+    # navigation + stories + bylines + renditions = 4
+    with django_assert_max_num_queries(4):
         assert client.get("/").status_code == 200
 
 
@@ -95,9 +97,16 @@ def test_list_pages_query_budget_does_not_grow_with_stories(
     section = make_section()
     stories = fill(count, section=section)
     author = stories[0].bylines.first().author
-    for url in [section.get_absolute_url(), "/tags/obshchiy/", author.get_absolute_url()]:
-        # owner + count + stories + bylines + navigation = 5
-        with django_assert_max_num_queries(5):
+    # The author took the stories' photos, so their page lists them too.
+    Photo.objects.filter(lead_for__in=stories).update(creator_author=author)
+    for url, budget in [
+        # owner + count + stories + bylines + renditions + navigation = 6
+        (section.get_absolute_url(), 6),
+        ("/tags/obshchiy/", 6),
+        # the same + the author's photos + their renditions = 8
+        (author.get_absolute_url(), 8),
+    ]:
+        with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200, url
 
 
@@ -111,9 +120,9 @@ def test_story_page_query_budget_does_not_grow_with_tags_authors_or_related(
         tags=[f"тег {n}" for n in range(extras)],
     )
     story.related_stories.set(make_article() for _ in range(extras))
-    # story with section and photo and photographer; bylines with authors;
-    # tags; related stories with sections; navigation = 5
-    with django_assert_max_num_queries(5):
+    # story with section and photo and photographer; bylines with authors; the
+    # photo's renditions; tags; related stories with sections; navigation = 6
+    with django_assert_max_num_queries(6):
         response = client.get(story.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('rel="author"') == extras

@@ -272,10 +272,11 @@ class Command(BaseCommand):
             staff = data.pop("staff", None)
             photo = Photo.objects.filter(description=data["description"]).first()
             if photo is None:
-                photo = Photo.objects.create(
-                    **data,
+                photo = Photo.objects.create_from_file(
+                    drawn_landscape(1600, 900, seed=100 + number),
+                    file_name,
                     creator_author=authors.get(staff),
-                    image=ContentFile(drawn_landscape(1600, 900, seed=100 + number), file_name),
+                    **data,
                 )
             photos[key] = photo
         return photos

@@ -1,0 +1,199 @@
+import hashlib
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from media import imaging
+from media.models import Photo
+from media.specs import ADMIN_THUMBNAILS
+
+
+@dataclass
+class CheckedUpload:
+    name: str
+    data: bytes
+    inspection: imaging.Inspection
+
+
+def check_upload(uploaded):
+    """Read and check an uploaded image; a ValidationError says what is wrong with it."""
+    if uploaded.size > settings.NEWSROOM_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {
+                "size": filesizeformat(uploaded.size),
+                "limit": filesizeformat(settings.NEWSROOM_MAX_UPLOAD_BYTES),
+            }
+        )
+    uploaded.seek(0)
+    data = uploaded.read()
+    try:
+        inspection = imaging.inspect(data, max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS)
+    except imaging.RefusedImage as refusal:
+        raise ValidationError(str(refusal.args[0])) from None
+    return CheckedUpload(uploaded.name, data, inspection)
+
+
+def duplicate_error(photo):
+    url = reverse("admin:media_photo_change", args=[photo.pk])
+    return ValidationError(
+        format_html(
+            _('This file is already in the library: <a href="{url}">{photo}</a>. Use that photo.'),
+            url=url,
+            photo=photo,
+        ),
+        code="duplicate",
+    )
+
+
+class ImageUploadField(forms.FileField):
+    """A file that must be a whole JPEG, PNG, WebP or AVIF image within the desk's limits."""
+
+    widget = forms.ClearableFileInput(
+        attrs={"accept": "image/jpeg,image/png,image/webp,image/avif"}
+    )
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if not uploaded or uploaded is initial or not hasattr(uploaded, "read"):
+            return uploaded
+        return check_upload(uploaded)
+
+
+class PortraitField(ImageUploadField):
+    """An author's portrait: checked like a photo, stored upright, in sRGB, without metadata."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not isinstance(upload, CheckedUpload):
+            return upload
+        jpeg, _size = imaging.portrait(upload.data, max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS)
+        stem = upload.name.rsplit(".", 1)[0] or "portrait"
+        return ContentFile(jpeg, name=f"{stem}.jpg")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files, each checked on its own by the upload page: one bad file loses nothing."""
+
+    widget = MultipleFileInput(
+        attrs={"accept": "image/jpeg,image/png,image/webp,image/avif", "multiple": True}
+    )
+
+    def clean(self, data, initial=None):
+        files = [file for file in (data if isinstance(data, list | tuple) else [data]) if file]
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return files
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Photos"),
+        help_text=_("JPEG, PNG, WebP or AVIF; several at once. Credits are read from the files."),
+    )
+
+
+class FocalPointInput(forms.NumberInput):
+    """Set by clicking on the photo in the admin; a number box without JavaScript."""
+
+    def __init__(self):
+        super().__init__(attrs={"step": "0.01", "min": "0", "max": "1", "class": "focal-point"})
+
+
+class PhotoDescriptionForm(forms.ModelForm):
+    """A photo's description and credit, as the photographer checks them after upload."""
+
+    class Meta:
+        model = Photo
+        fields = [
+            "description",
+            "alt_text",
+            "credit_line",
+            "creator",
+            "creator_author",
+            "source",
+            "copyright_notice",
+            "usage_terms",
+            "date_taken",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "usage_terms": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The database lets a fresh upload wait for them; a person saving the form may not.
+        # (A read-only view of someone else's photo has no fields at all.)
+        for name in ("alt_text", "credit_line"):
+            if name in self.fields:
+                self.fields[name].required = True
+
+
+class PhotoForm(PhotoDescriptionForm):
+    """The photo's page in the admin: description, credit, focal point, a new file."""
+
+    replace_file = ImageUploadField(
+        label=_("Replace the file"),
+        required=False,
+        help_text=_("Stories that use the photo keep it; their pages show the new file."),
+    )
+
+    class Meta(PhotoDescriptionForm.Meta):
+        fields = [*PhotoDescriptionForm.Meta.fields, "focal_x", "focal_y"]
+        widgets = {
+            **PhotoDescriptionForm.Meta.widgets,
+            "focal_x": FocalPointInput(),
+            "focal_y": FocalPointInput(),
+        }
+
+    def clean_replace_file(self):
+        upload = self.cleaned_data.get("replace_file")
+        if isinstance(upload, CheckedUpload):
+            digest = hashlib.sha256(upload.data).hexdigest()
+            twin = Photo.objects.filter(Q(file_hash=digest) & ~Q(pk=self.instance.pk)).first()
+            if twin:
+                raise duplicate_error(twin)
+        return upload
+
+    def save(self, commit=True):
+        photo = super().save(commit=False)
+        upload = self.cleaned_data.get("replace_file")
+        old_original = photo.original.name if photo.pk else None
+        picture_changed = isinstance(upload, CheckedUpload) or {"focal_x", "focal_y"} & set(
+            self.changed_data
+        )
+        if isinstance(upload, CheckedUpload):
+            photo.set_original(upload.data, upload.name, upload.inspection)
+        if commit:
+            photo.save()
+            self._after_save(photo, picture_changed, upload, old_original)
+        else:
+            self.save_m2m = lambda: self._after_save(photo, picture_changed, upload, old_original)
+        return photo
+
+    def _after_save(self, photo, picture_changed, upload, old_original):
+        if picture_changed and photo.pk:
+            photo.forget_renditions()
+            photo.save(update_fields=["token"])
+            photo.make_renditions(ADMIN_THUMBNAILS)
+        if (
+            isinstance(upload, CheckedUpload)
+            and old_original
+            and old_original != photo.original.name
+        ):
+            storage = photo.original.storage
+            transaction.on_commit(lambda: storage.delete(old_original))
