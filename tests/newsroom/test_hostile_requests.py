@@ -1,0 +1,36 @@
+"""Hostile requests get a 4xx, never a server error, on every database."""
+
+import pytest
+
+from tests.factories import make_article, make_editor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sobytiya/%00/",
+        "/?page=%00",
+        "/sobytiya/?page=1%00",
+        "/tags/a%00b/",
+        "/authors/%00/",
+        "/admin/articles/article/?q=%00",
+        "/admin/articles/article/?q%00=1",
+        "/admin/media/photo/?q=x%00y",
+    ],
+)
+def test_null_characters_anywhere_in_a_url_answer_400(client, url):
+    make_article()
+    client.force_login(make_editor())
+    assert client.get(url).status_code in {400, 404}
+
+
+def test_null_character_in_a_form_field_is_a_form_error(client):
+    from articles.models import Section
+
+    client.force_login(make_editor())
+    response = client.post("/admin/articles/section/add/", {"name": "Эко\x00номика", "position": 0})
+    assert response.status_code == 200
+    assert "name" in response.context["adminform"].form.errors
+    assert not Section.objects.exists()
