@@ -172,7 +172,7 @@ class PhotoForm(PhotoDescriptionForm):
     def save(self, commit=True):
         photo = super().save(commit=False)
         upload = self.cleaned_data.get("replace_file")
-        old_original = photo.original.name if photo.pk else None
+        old_files = [photo.original.name, photo.working_copy.name] if photo.pk else []
         picture_changed = isinstance(upload, CheckedUpload) or {"focal_x", "focal_y"} & set(
             self.changed_data
         )
@@ -180,20 +180,20 @@ class PhotoForm(PhotoDescriptionForm):
             photo.set_original(upload.data, upload.name, upload.inspection)
         if commit:
             photo.save()
-            self._after_save(photo, picture_changed, upload, old_original)
+            self._after_save(photo, picture_changed, upload, old_files)
         else:
-            self.save_m2m = lambda: self._after_save(photo, picture_changed, upload, old_original)
+            self.save_m2m = lambda: self._after_save(photo, picture_changed, upload, old_files)
         return photo
 
-    def _after_save(self, photo, picture_changed, upload, old_original):
+    def _after_save(self, photo, picture_changed, upload, old_files):
         if picture_changed and photo.pk:
             photo.forget_renditions()
             photo.save(update_fields=["token"])
             photo.make_renditions(ADMIN_THUMBNAILS)
-        if (
-            isinstance(upload, CheckedUpload)
-            and old_original
-            and old_original != photo.original.name
-        ):
+        if isinstance(upload, CheckedUpload):
+            # The old file and its working copy go once the new ones are committed.
             storage = photo.original.storage
-            transaction.on_commit(lambda: storage.delete(old_original))
+            current = {photo.original.name, photo.working_copy.name}
+            for name in old_files:
+                if name and name not in current:
+                    transaction.on_commit(lambda name=name: storage.delete(name))

@@ -15,7 +15,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
 from media import imaging
-from media.specs import ADMIN_THUMBNAILS
+from media.specs import ADMIN_THUMBNAILS, crop_box_size
 from newsroom.models import Author
 
 TOKEN_LENGTH = 16
@@ -109,6 +109,9 @@ class Photo(models.Model):
 
     original = models.FileField(
         _("original file"), storage=originals_storage, upload_to=original_path, max_length=255
+    )
+    working_copy = models.FileField(
+        _("working copy"), storage=originals_storage, max_length=255, blank=True, editable=False
     )
     file_hash = models.CharField(_("SHA-256 of the file"), max_length=64, editable=False)
     file_format = models.CharField(_("file format"), max_length=10, editable=False)
@@ -227,6 +230,10 @@ class Photo(models.Model):
         self.file_size = len(data)
         self.width, self.height = inspection.width, inspection.height
         self.original = ContentFile(data, name=name)
+        copy = imaging.working_copy(data)
+        self.working_copy = (
+            ContentFile(copy, name=f"{self.file_hash}-working.jpg") if copy else None
+        )
         self.token = new_token()
 
     def make_renditions(self, specs, *, replace=False):
@@ -242,10 +249,15 @@ class Photo(models.Model):
         }
         todo = specs if replace else [spec for spec in specs if spec.name not in existing]
         if todo:
-            with self.original.open("rb") as original:
-                data = original.read()
+            source = self.working_copy if self._working_copy_covers(todo) else self.original
+            with source.open("rb") as file:
+                data = file.read()
             rendered = imaging.render(
-                data, todo, focal=(self.focal_x, self.focal_y), credit=self.credit
+                data,
+                todo,
+                focal=(self.focal_x, self.focal_y),
+                credit=self.credit,
+                size=(self.width, self.height),
             )
             for result in rendered:
                 old = existing.get(result.spec.name)
@@ -253,6 +265,19 @@ class Photo(models.Model):
                     old.overwrite(result) if old else Rendition.store(self, result)
                 )
         return [existing[spec.name] for spec in specs]
+
+    def _working_copy_covers(self, specs):
+        if not self.working_copy:
+            return False
+        scale = imaging.WORKING_COPY_SIDE / max(self.width, self.height)
+        return all(
+            spec.size_for(self.width, self.height)[0] <= self._crop_width(spec) * scale
+            for spec in specs
+        )
+
+    def _crop_width(self, spec):
+        ratio = imaging.ratio_of(spec)
+        return crop_box_size(self.width, self.height, ratio)[0] if ratio else self.width
 
     def rendition_url(self, spec, renditions=None):
         """Where a reader's browser fetches this rendition: the file if made, else the maker."""
@@ -271,8 +296,9 @@ class Photo(models.Model):
         self.token = new_token()
 
     def delete_files(self):
-        if self.original.name and self.original._committed:
-            self.original.storage.delete(self.original.name)
+        for file in (self.original, self.working_copy):
+            if file and file.name and file._committed:
+                file.storage.delete(file.name)
 
 
 class Rendition(models.Model):

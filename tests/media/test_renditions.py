@@ -216,3 +216,32 @@ def test_every_standard_spec_has_a_distinct_name():
     specs = standard_specs()
     assert len({spec.name for spec in specs}) == len(specs)
     assert all(parse(spec.name) == spec for spec in specs)
+
+
+def test_large_photos_render_from_a_private_working_copy(
+    monkeypatch, stored_files, django_capture_on_commit_callbacks
+):
+    before = stored_files()
+    photo = make_photo(imaging.drawn_landscape(3000, 2000, seed=3), "large.jpg")
+    assert photo.working_copy
+    with pytest.raises(ValueError):
+        photo.working_copy.url  # noqa: B018 — private, like the original
+    with photo.working_copy.open("rb") as file:
+        working = file.read()
+    assert Image.open(io.BytesIO(working)).size == (2560, 1707)
+
+    sources = []
+    real_render = imaging.render
+    monkeypatch.setattr(
+        imaging,
+        "render",
+        lambda data, *a, **k: sources.append(len(data)) or real_render(data, *a, **k),
+    )
+    made = photo.make_renditions([Spec("original", 1920, "jpeg"), Spec("16x9", 1280, "webp")])
+    assert sources == [len(working)], "made from the working copy, not the original"
+    assert [(r.width, r.height) for r in made] == [(1920, 1280), (1280, 720)]
+    assert [open_rendition(r)[1].size for r in made] == [(1920, 1280), (1280, 720)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.delete()
+    assert stored_files() == before, "original, working copy and renditions all gone"
