@@ -201,7 +201,12 @@ class PhotoAdmin(ModelAdmin):
 
     def _describe_response(self, request, photos, refused):
         formset_class = modelformset_factory(Photo, form=PhotoDescriptionForm, extra=0)
-        queryset = Photo.objects.filter(pk__in=[p.pk for p in photos]).editable_by(request.user)
+        queryset = (
+            Photo.objects.filter(pk__in=[p.pk for p in photos])
+            .editable_by(request.user)
+            .prefetch_related("renditions")
+            .order_by("pk")  # in the order they were chosen
+        )
         is_describe_post = request.method == "POST" and "form-TOTAL_FORMS" in request.POST
         formset = formset_class(request.POST if is_describe_post else None, queryset=queryset)
         if is_describe_post and formset.is_valid():

@@ -202,7 +202,14 @@ class Photo(models.Model):
         ]
 
     def __str__(self):
-        return self.description or self.alt_text or posixpath.basename(self.original.name)
+        return self.description or self.alt_text or self.file_name
+
+    @property
+    def file_name(self):
+        """The name the file was uploaded with (stored ones start with part of its hash)."""
+        name = posixpath.basename(self.original.name)
+        prefix = f"{self.file_hash[:TOKEN_LENGTH]}-"
+        return name[len(prefix) :] if name.startswith(prefix) else name
 
     @property
     def is_complete(self):
