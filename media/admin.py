@@ -1,5 +1,3 @@
-import hashlib
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -179,7 +177,7 @@ class PhotoAdmin(ModelAdmin):
 
     def _create(self, request, uploaded):
         upload = check_upload(uploaded)
-        twin = Photo.objects.filter(file_hash=_sha256(upload.data)).first()
+        twin = Photo.objects.filter(file_hash=upload.sha256).first()
         if twin:
             raise duplicate_error(twin)
         try:
@@ -188,7 +186,7 @@ class PhotoAdmin(ModelAdmin):
             )
         except IntegrityError:
             # Someone uploaded the same file a moment ago.
-            raise duplicate_error(Photo.objects.get(file_hash=_sha256(upload.data))) from None
+            raise duplicate_error(Photo.objects.get(file_hash=upload.sha256)) from None
 
     def describe_view(self, request):
         ids = [
@@ -271,14 +269,6 @@ class PhotoAdmin(ModelAdmin):
             photo.file_format.upper(),
             round(photo.file_size / 1024),
         )
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {"upload_url": reverse("admin:media_photo_upload"), **(extra_context or {})}
-        return super().changelist_view(request, extra_context)
-
-
-def _sha256(data):
-    return hashlib.sha256(data).hexdigest()
 
 
 def _limits():

@@ -1,5 +1,6 @@
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.conf import settings
@@ -22,6 +23,10 @@ class CheckedUpload:
     name: str
     data: bytes
     inspection: imaging.Inspection
+
+    @cached_property
+    def sha256(self):
+        return hashlib.sha256(self.data).hexdigest()
 
 
 def check_upload(uploaded):
@@ -163,8 +168,9 @@ class PhotoForm(PhotoDescriptionForm):
     def clean_replace_file(self):
         upload = self.cleaned_data.get("replace_file")
         if isinstance(upload, CheckedUpload):
-            digest = hashlib.sha256(upload.data).hexdigest()
-            twin = Photo.objects.filter(Q(file_hash=digest) & ~Q(pk=self.instance.pk)).first()
+            twin = Photo.objects.filter(
+                Q(file_hash=upload.sha256) & ~Q(pk=self.instance.pk)
+            ).first()
             if twin:
                 raise duplicate_error(twin)
         return upload
