@@ -1,10 +1,25 @@
+import difflib
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
-from articles.models import Article, Byline, Section, Tag
-from newsroom.admin_widgets import ModelAdmin, TabularInline
+from articles import previews
+from articles.models import Article, Byline, PreviewLink, Section, Tag
+from newsroom.admin_widgets import ModelAdmin, TabularInline, TolerantAutocompleteAdmin
 from newsroom.slugs import SlugInput
 
 slug_widget = {models.SlugField: {"widget": SlugInput}}
@@ -39,17 +54,128 @@ class BylineInline(TabularInline):
     fields = ["author", "role", "position"]
 
 
+class PreviewLinkInline(admin.TabularInline):
+    model = PreviewLink
+    extra = 0
+    fields = ["link", "expires_at", "created_by"]
+    readonly_fields = ["link", "created_by"]
+    verbose_name_plural = _("share links for people without an account (delete one to revoke it)")
+
+    @admin.display(description=_("link"))
+    def link(self, preview_link):
+        if not preview_link.pk:
+            return _("appears after saving")
+        return format_html('<a href="{0}">{0}</a>', preview_link.get_absolute_url())
+
+
+def can_publish(user):
+    return user.has_perm("articles.publish_article")
+
+
+class ArticleForm(forms.ModelForm):
+    """The story form, which knows who is saving: only editors publish."""
+
+    edit_lock = forms.CharField(widget=forms.HiddenInput, required=False)
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+    user = None  # set by ArticleAdmin.get_form
+
+    class Meta:
+        model = Article
+        fields = ["status"]  # the admin's fieldsets choose the rest
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edit_lock"].initial = self.instance.edit_token
+        self.fields["opened_at"].initial = timezone.now().isoformat()
+        if "status" in self.fields and not can_publish(self.user):
+            allowed = {Article.Status.DRAFT, Article.Status.REVIEW}
+            self.fields["status"].choices = [
+                (value, label) for value, label in Article.Status.choices if value in allowed
+            ]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk:
+            self._refuse_stale_save()
+        return cleaned_data
+
+    def _refuse_stale_save(self):
+        # Locked until the admin's transaction ends, so two saves cannot both pass.
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values("edit_token", "updated_by__username", "updated_at")
+            .first()
+        )
+        if current and self.cleaned_data.get("edit_lock") != current["edit_token"]:
+            compare = previews.compare_url(self.instance, self.cleaned_data.get("opened_at"))
+            raise ValidationError(
+                format_html(
+                    _(
+                        "{who} saved this story at {when}, after you opened it. Your changes "
+                        'were not saved, so as not to overwrite theirs. <a href="{compare}">See '
+                        "what changed</a>, then reopen the story and make your changes again."
+                    ),
+                    who=current["updated_by__username"] or _("someone"),
+                    when=date_format(timezone.localtime(current["updated_at"]), "SHORT_DATETIME_FORMAT"),
+                    compare=compare,
+                ),
+                code="stale",
+            )
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", _("Draft")),
+            ("review", _("In review")),
+            ("scheduled", _("Scheduled")),
+            ("live", _("Published")),
+            ("unpublished", _("Unpublished")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = Q(status=Article.Status.PUBLISHED)
+        return {
+            "draft": queryset.filter(status=Article.Status.DRAFT),
+            "review": queryset.filter(status=Article.Status.REVIEW),
+            "scheduled": queryset.filter(published, published_at__gt=now),
+            "live": queryset.filter(published, published_at__lte=now),
+            "unpublished": queryset.filter(status=Article.Status.UNPUBLISHED),
+        }.get(self.value(), queryset)
+
+
+class MineFilter(admin.SimpleListFilter):
+    title = _("whose")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("My stories"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(
+                Q(created_by=request.user) | Q(bylines__author__user=request.user)
+            ).distinct()
+        return queryset
+
+
 @admin.register(Article)
-class ArticleAdmin(ModelAdmin):
-    list_display = ["title", "section", "status", "published_at", "byline_names"]
-    list_filter = ["status", "section", "published_at"]
+class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
+    form = ArticleForm
+    list_display = ["title", "state", "section", "published_at", "byline_names"]
+    list_filter = [StateFilter, MineFilter, "section", "published_at"]
     list_select_related = ["section"]
     search_fields = ["title", "lead"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["section", "lead_photo", "related_stories"]
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = slug_widget | url_field
-    inlines = [BylineInline]
+    inlines = [BylineInline, PreviewLinkInline]
     fieldsets = [
         (None, {"fields": ["section", "title", "slug", "lead", "body"]}),
         (_("Lead photo"), {"fields": ["lead_photo", "lead_photo_caption"]}),
@@ -57,12 +183,163 @@ class ArticleAdmin(ModelAdmin):
             _("Source and context"),
             {"fields": ["source_name", "source_url", "related_stories", "tags"]},
         ),
-        (_("Publication"), {"fields": ["status", "published_at"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "corrected_at",
+                    "correction_note",
+                    "edit_lock",
+                    "opened_at",
+                ]
+            },
+        ),
     ]
+    change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "admin/articles/article/object_history.html"
+
+    class Media:
+        css = {"all": ["articles/admin/articles.css"]}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")
 
+    def get_readonly_fields(self, request, obj=None):
+        if can_publish(request.user):
+            return []
+        # Publishing, scheduling and corrections are the editors' to set.
+        return ["published_at", "corrected_at", "correction_note"]
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or can_publish(request.user):
+            return True
+        # Reporters: their own stories, while they are drafts.
+        return obj.status == Article.Status.DRAFT and obj.is_bylined_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for link in formset.save(commit=False):
+            if isinstance(link, PreviewLink) and not link.pk:
+                link.created_by = request.user
+            link.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        formset.save_m2m()
+
+    def changelist_view(self, request, extra_context=None):
+        waiting = Article.objects.filter(status=Article.Status.REVIEW).count()
+        return super().changelist_view(request, {"waiting_reviews": waiting, **(extra_context or {})})
+
+    @admin.display(description=_("state"), ordering="status")
+    def state(self, article):
+        if article.is_scheduled:
+            css, label = "scheduled", _("Scheduled")
+        else:
+            css, label = article.status, article.get_status_display()
+        return format_html('<span class="state-badge state-{}">{}</span>', css, label)
+
     @admin.display(description=_("authors"))
     def byline_names(self, article):
         return ", ".join(byline.author.name for byline in article.bylines.all())
+
+    # History, previews and comparison
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = Version.objects.get_for_object_reference(Article, object_id).select_related(
+            "revision__user"
+        )
+        return super().history_view(request, object_id, {"versions": versions, **(extra_context or {})})
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
+            path(
+                "<int:pk>/history/<int:version_id>/preview/",
+                view(self.preview_view),
+                name="articles_article_revision_preview",
+            ),
+            path("<int:pk>/history/compare/", view(self.compare_view), name="articles_article_compare"),
+            *super().get_urls(),
+        ]
+
+    def _viewable(self, request, pk):
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        if not (can_publish(request.user) or article.is_bylined_to(request.user)):
+            raise PermissionDenied
+        return article
+
+    def preview_view(self, request, pk, version_id=None):
+        """The story exactly as a reader would see it, in any saved version."""
+        article = self._viewable(request, pk)
+        if version_id is None:
+            return previews.render_preview(request, article)
+        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        return previews.render_preview(request, *previews.from_version(version))
+
+    def compare_view(self, request, pk):
+        article = self._viewable(request, pk)
+        versions = list(Version.objects.get_for_object(article).select_related("revision"))
+        by_id = {version.pk: version for version in versions}
+        newer = by_id.get(_int(request.GET.get("to"))) or (versions[0] if versions else None)
+        older = by_id.get(_int(request.GET.get("from")))
+        if older is None and request.GET.get("since"):
+            since = parse_datetime(request.GET["since"])
+            older = next((v for v in versions if since and v.revision.date_created <= since), None)
+        if older is None and len(versions) > 1:
+            older = versions[1]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": _("Compare versions of «%(story)s»") % {"story": article},
+            "versions": versions,
+            "older": older,
+            "newer": newer,
+            "changes": _differences(older, newer) if older and newer else [],
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _differences(older, newer):
+    """Each field that differs, as a side-by-side HTML table."""
+    before, after = previews.readable_fields(older), previews.readable_fields(newer)
+    table = difflib.HtmlDiff(wrapcolumn=70)
+    changes = []
+    for label in after:
+        if before.get(label) != after[label]:
+            changes.append(
+                (
+                    label,
+                    table.make_table(
+                        strip_tags(before.get(label, "")).splitlines(),
+                        strip_tags(after[label]).splitlines(),
+                        context=True,
+                        numlines=2,
+                    ),
+                )
+            )
+    return changes

@@ -1,4 +1,9 @@
+import secrets
+from datetime import timedelta
+
+import reversion
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
@@ -16,7 +21,9 @@ from newsroom.models import Author
 from newsroom.slugs import fill_slug, slugify
 
 # Paths that the site's own URLs use at the top level: a section cannot take them.
-RESERVED_SECTION_SLUGS = {"admin", "authors", "tags", "search", "rss", "static", "uploads", "img"}
+RESERVED_SECTION_SLUGS = {
+    "admin", "authors", "tags", "search", "rss", "static", "uploads", "img", "preview",
+}  # fmt: skip
 
 
 class Section(models.Model):
@@ -87,6 +94,10 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+def new_edit_token():
+    return secrets.token_hex(16)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what readers may see."""
@@ -110,7 +121,9 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     title = models.CharField(_("headline"), max_length=300)
     slug = models.SlugField(
@@ -189,10 +202,46 @@ class Article(models.Model):
         _("publication time"),
         null=True,
         blank=True,
-        help_text=_("Visible to readers from this moment, Almaty time."),
+        help_text=_(
+            "Visible to readers from this moment, Almaty time. A moment in the future "
+            "schedules the story: it appears by itself, no one needs to be at work."
+        ),
+    )
+    corrected_at = models.DateTimeField(
+        _("updated for readers"),
+        null=True,
+        blank=True,
+        help_text=_("Shown as «Updated» when a published story was corrected."),
+    )
+    correction_note = models.TextField(
+        _("correction note"),
+        blank=True,
+        help_text=_("What was corrected, for readers: shown under the story."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Renewed on every save: a form opened under another token is out of date,
+    # and saving it would overwrite someone else's work. Left out of revisions,
+    # so that restoring one renews it too.
+    edit_token = models.CharField(max_length=32, default=new_edit_token, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -200,6 +249,7 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         verbose_name = _("story")
         verbose_name_plural = _("stories")
+        permissions = [("publish_article", _("Can publish, schedule and unpublish stories"))]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="article_slug_unique"),
             models.CheckConstraint(condition=~models.Q(slug=""), name="article_slug_not_empty"),
@@ -217,6 +267,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title, max_length=200)
+        self.edit_token = new_edit_token()
         # The form already sanitised the body; this covers every other way in.
         self.body = self._meta.get_field("body").sanitize(self.body)
         super().save(*args, **kwargs)
@@ -257,6 +308,13 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_published
+
+    def is_bylined_to(self, user):
+        return self.created_by_id == user.pk or self.bylines.filter(author__user=user).exists()
 
     @property
     def lead_photo_text(self):
@@ -310,3 +368,60 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} ({self.get_role_display()})"
+
+
+def preview_link_expiry():
+    return timezone.now() + timedelta(hours=settings.NEWSROOM_PREVIEW_LINK_HOURS)
+
+
+class PreviewLink(models.Model):
+    """A share link to a story that is not published: signed, expiring, revocable by deleting it."""
+
+    SALT = "articles.preview-link"
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("story"), on_delete=models.CASCADE, related_name="preview_links"
+    )
+    expires_at = models.DateTimeField(_("works until"), default=preview_link_expiry)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+
+    def __str__(self):
+        return self.get_absolute_url() if self.pk else gettext("new share link")
+
+    def get_absolute_url(self):
+        return reverse("articles:preview-link", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.dumps(self.pk, salt=self.SALT)
+
+    @classmethod
+    def find(cls, token):
+        """The live link a token stands for; None if forged, expired or revoked."""
+        try:
+            pk = signing.loads(token, salt=cls.SALT)
+        except signing.BadSignature:
+            return None
+        if not isinstance(pk, int):
+            return None
+        return (
+            cls.objects.select_related("article").filter(pk=pk, expires_at__gt=timezone.now()).first()
+        )
+
+
+reversion.register(Byline)
+reversion.register(TaggedArticle)
+reversion.register(Article, follow=["bylines", "taggedarticle_set"], exclude=["edit_token"])

@@ -1,8 +1,10 @@
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 
-from articles.models import Article, Byline, Section, Tag
+from articles import previews
+from articles.models import Article, Byline, PreviewLink, Section, Tag
 from media.models import Photo
 from newsroom.models import Author
 
@@ -87,8 +89,12 @@ def article_detail(request, section, pk, slug):
     # The id is the story's identity; an old headline or section still finds it.
     if section != article.section.slug or slug != article.slug:
         return redirect(article, permanent=True)
-    return render(
-        request,
-        "articles/article_detail.html",
-        {"article": article, "current_section": article.section},
-    )
+    return render(request, "articles/article_detail.html", previews.story_context(article))
+
+
+def preview_link(request, token):
+    """A share link: the story as it stands now, for someone without an account."""
+    link = PreviewLink.find(token)
+    if link is None:
+        raise Http404("This preview link does not exist, has expired or was revoked.")
+    return previews.render_preview(request, link.article)

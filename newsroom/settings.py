@@ -52,6 +52,7 @@ ALLOWED_HOSTS = [
 INSTALLED_APPS = [
     # taggit first, so that articles.admin can replace taggit's own Tag admin.
     "taggit",
+    "reversion",
     "newsroom",
     "media",
     "articles",
@@ -158,6 +159,8 @@ NEWSROOM_MAX_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES", 50 *
 NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", 80_000_000))
 
 NEWSROOM_PUBLISHER = os.environ.get("NEWSROOM_PUBLISHER", "Newsroom")
+# How long a story's share link works for people without an account.
+NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", 48))
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -43,6 +43,10 @@ def story_form(**overrides):
         "bylines-0-author": author.pk,
         "bylines-0-role": "text",
         "bylines-0-position": "0",
+        "preview_links-TOTAL_FORMS": "0",
+        "preview_links-INITIAL_FORMS": "0",
+        "preview_links-MIN_NUM_FORMS": "0",
+        "preview_links-MAX_NUM_FORMS": "1000",
     }
     return data | overrides
 
