@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -78,6 +78,9 @@ class ArticleForm(forms.ModelForm):
     edit_lock = forms.CharField(widget=forms.HiddenInput, required=False)
     opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
     user = None  # set by ArticleAdmin.get_form
+    # Restoring a revision or a deleted story is itself the deliberate change (and
+    # a revision of its own); the restored row has no token the form could know.
+    check_lock = True
 
     class Meta:
         model = Article
@@ -95,14 +98,14 @@ class ArticleForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if self.instance.pk:
+        if self.instance.pk and self.check_lock:
             self._refuse_stale_save()
         return cleaned_data
 
     def _refuse_stale_save(self):
         # Locked until the admin's transaction ends, so two saves cannot both pass.
         current = (
-            Article.objects.select_for_update()
+            Article.objects.select_for_update(of=("self",))
             .filter(pk=self.instance.pk)
             .values("edit_token", "updated_by__username", "updated_at")
             .first()
@@ -117,7 +120,9 @@ class ArticleForm(forms.ModelForm):
                         "what changed</a>, then reopen the story and make your changes again."
                     ),
                     who=current["updated_by__username"] or _("someone"),
-                    when=date_format(timezone.localtime(current["updated_at"]), "SHORT_DATETIME_FORMAT"),
+                    when=date_format(
+                        timezone.localtime(current["updated_at"]), "SHORT_DATETIME_FORMAT"
+                    ),
                     compare=compare,
                 ),
                 code="stale",
@@ -206,7 +211,16 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
+        form.check_lock = not getattr(request, "restoring_revision", False)
         return form
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request.restoring_revision = True
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        request.restoring_revision = True
+        return super().recover_view(request, version_id, extra_context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")
@@ -242,7 +256,9 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
 
     def changelist_view(self, request, extra_context=None):
         waiting = Article.objects.filter(status=Article.Status.REVIEW).count()
-        return super().changelist_view(request, {"waiting_reviews": waiting, **(extra_context or {})})
+        return super().changelist_view(
+            request, {"waiting_reviews": waiting, **(extra_context or {})}
+        )
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, article):
@@ -262,7 +278,9 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
         versions = Version.objects.get_for_object_reference(Article, object_id).select_related(
             "revision__user"
         )
-        return super().history_view(request, object_id, {"versions": versions, **(extra_context or {})})
+        return super().history_view(
+            request, object_id, {"versions": versions, **(extra_context or {})}
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -273,7 +291,11 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
                 view(self.preview_view),
                 name="articles_article_revision_preview",
             ),
-            path("<int:pk>/history/compare/", view(self.compare_view), name="articles_article_compare"),
+            path(
+                "<int:pk>/history/compare/",
+                view(self.compare_view),
+                name="articles_article_compare",
+            ),
             *super().get_urls(),
         ]
 

@@ -418,7 +418,9 @@ class PreviewLink(models.Model):
         if not isinstance(pk, int):
             return None
         return (
-            cls.objects.select_related("article").filter(pk=pk, expires_at__gt=timezone.now()).first()
+            cls.objects.select_related("article")
+            .filter(pk=pk, expires_at__gt=timezone.now())
+            .first()
         )
 
 

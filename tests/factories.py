@@ -65,5 +65,16 @@ def make_article(title=None, *, section=None, authors=(), tags=(), published=Tru
     return article
 
 
+def make_staff(username, group, author_name=None, password="x"):
+    """A staff member in one of the newsroom's groups, with an author profile if named."""
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(username, password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    if author_name:
+        Author.objects.create(name=author_name, user=user)
+    return user
+
+
 def make_editor(username="editor", password="correct horse battery"):
     return get_user_model().objects.create_superuser(username, f"{username}@example.org", password)

@@ -3,7 +3,8 @@
 import pytest
 
 from media.models import Photo
-from tests.media.conftest import FIXTURES, make_staff
+from tests.factories import make_staff
+from tests.media.conftest import FIXTURES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

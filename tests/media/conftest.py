@@ -1,10 +1,9 @@
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from newsroom.models import Author, User
+from tests.factories import make_staff
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -15,14 +14,6 @@ def fixture(name):
 
 def upload(name, data=None, content_type="image/jpeg"):
     return SimpleUploadedFile(name, fixture(name) if data is None else data, content_type)
-
-
-def make_staff(username, group, author_name=None):
-    user = User.objects.create_user(username, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    if author_name:
-        Author.objects.create(name=author_name, user=user)
-    return user
 
 
 @pytest.fixture
