@@ -1,3 +1,4 @@
+import re
 import secrets
 from datetime import timedelta
 
@@ -157,6 +158,11 @@ class Article(models.Model):
             "Blockquote": True,
             "HardBreak": True,
             "Link": {"enableTarget": False},
+            # Photos from the library: a figure whose image carries the photo's id
+            # in data-file; pages draw it as a <picture> with the photo's credit.
+            "Figure": True,
+            "Image": True,
+            "Caption": True,
             "History": True,
         },
         sanitize=True,
@@ -271,6 +277,7 @@ class Article(models.Model):
         # The form already sanitised the body; this covers every other way in.
         self.body = self._meta.get_field("body").sanitize(self.body)
         super().save(*args, **kwargs)
+        self._record_body_photos()
 
     def get_absolute_url(self):
         return reverse(
@@ -284,6 +291,24 @@ class Article(models.Model):
             raise ValidationError(
                 {"published_at": _("A published story needs a publication time.")}
             )
+        photo_ids = set(body_photo_ids(self.body))
+        in_library = set(Photo.objects.filter(pk__in=photo_ids).values_list("pk", flat=True))
+        if self.body.count("<img") > len(body_photo_ids(self.body)) or photo_ids - in_library:
+            raise ValidationError(
+                {"body": _("Images in the text come from the photo library, with their credit.")}
+            )
+        if self.status == self.Status.PUBLISHED:
+            incomplete = Photo.objects.filter(pk__in=body_photo_ids(self.body)).incomplete()
+            if incomplete:
+                raise ValidationError(
+                    {
+                        "body": _(
+                            "The photo «%(photo)s» in the text has no alt text or credit line "
+                            "yet; complete it in the photo library before publishing."
+                        )
+                        % {"photo": incomplete[0]}
+                    }
+                )
         if (
             self.status == self.Status.PUBLISHED
             and self.lead_photo
@@ -300,6 +325,15 @@ class Article(models.Model):
             )
         if self.source_url and not self.source_name:
             raise ValidationError({"source_name": _("Name the source the link points to.")})
+
+    def _record_body_photos(self):
+        """Photos in the text count as used: listed on the photo, safe from deletion."""
+        ids = set(
+            Photo.objects.filter(pk__in=body_photo_ids(self.body)).values_list("pk", flat=True)
+        )
+        self.body_photos.exclude(photo_id__in=ids).delete()
+        known = set(self.body_photos.values_list("photo_id", flat=True))
+        BodyPhoto.objects.bulk_create(BodyPhoto(article=self, photo_id=pk) for pk in ids - known)
 
     @property
     def is_published(self):
@@ -368,6 +402,38 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} ({self.get_role_display()})"
+
+
+BODY_PHOTO = re.compile(r'<img [^>]*data-file="(\d{1,18})"')
+
+
+def body_photo_ids(html):
+    return [int(pk) for pk in BODY_PHOTO.findall(html or "")]
+
+
+class BodyPhoto(models.Model):
+    """A library photo placed in a story's text."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("story"), on_delete=models.CASCADE, related_name="body_photos"
+    )
+    photo = models.ForeignKey(
+        Photo, verbose_name=_("photo"), on_delete=models.PROTECT, related_name="body_uses"
+    )
+
+    class Meta:
+        verbose_name = _("photo in the text")
+        verbose_name_plural = _("photos in the text")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "photo"], name="body_photo_once_per_story")
+        ]
+
+    def __str__(self):
+        return str(self.article)
+
+    @property
+    def usage_target(self):
+        return self.article
 
 
 def preview_link_expiry():

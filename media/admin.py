@@ -4,7 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.forms import modelformset_factory
-from django.shortcuts import redirect
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,7 +21,7 @@ from media.forms import (
     duplicate_error,
 )
 from media.models import Photo, Rendition, usage_relations
-from media.specs import ADMIN_THUMBNAILS
+from media.specs import ADMIN_THUMBNAILS, Spec
 from media.templatetags.photos import rendition_img
 from newsroom.admin_widgets import ModelAdmin
 
@@ -133,6 +134,11 @@ class PhotoAdmin(ModelAdmin):
                 self.admin_site.admin_view(self.describe_view),
                 name="media_photo_describe",
             ),
+            path(
+                "<int:pk>/embed/",
+                self.admin_site.admin_view(self.embed_view),
+                name="media_photo_embed",
+            ),
             *super().get_urls(),
         ]
 
@@ -187,6 +193,22 @@ class PhotoAdmin(ModelAdmin):
         except IntegrityError:
             # Someone uploaded the same file a moment ago.
             raise duplicate_error(Photo.objects.get(file_hash=upload.sha256)) from None
+
+    def embed_view(self, request, pk):
+        """What the story editor needs to place a library photo in a text."""
+        photo = get_object_or_404(Photo, pk=pk)
+        if not self.has_view_permission(request, photo):
+            raise PermissionDenied
+        return JsonResponse(
+            {
+                "id": photo.pk,
+                "src": photo.rendition_url(Spec("original", 800, "jpeg")),
+                "alt": photo.alt_text,
+                "caption": photo.description,
+                "credit": photo.credit_line,
+                "complete": photo.is_complete,
+            }
+        )
 
     def describe_view(self, request):
         ids = [
@@ -248,7 +270,9 @@ class PhotoAdmin(ModelAdmin):
             return "—"
         rows = []
         for relation in usage_relations():
-            for obj in getattr(photo, relation.get_accessor_name()).all():
+            for use in getattr(photo, relation.get_accessor_name()).all():
+                # A use may stand for something else (a story, for a photo in its text).
+                obj = getattr(use, "usage_target", use)
                 meta = obj._meta
                 url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
                 rows.append((url, obj, meta.verbose_name))
