@@ -8,6 +8,13 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "only-for-tests")
 from newsroom.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: Django shares one in-memory connection among the live
+    # server's request threads, and two browsers at once can wedge it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.mkdtemp(prefix="newsroom-test-db-"), "test.sqlite3")
+    }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-uploads-")
 # Static files come from the apps through the finders; nothing is collected.
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")

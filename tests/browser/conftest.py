@@ -75,3 +75,14 @@ def screenshot(page, request):
         page.screenshot(path=SCREENSHOTS / f"{request.node.name}-{name}.png", full_page=True)
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def newsroom_roles(transactional_db):
+    """The groups the data migrations made: a transactional test's flush removes them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for migration in ("newsroom.migrations.0002_roles", "newsroom.migrations.0003_reporters"):
+        import_module(migration).create_roles(apps, None)

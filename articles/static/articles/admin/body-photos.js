@@ -16,7 +16,7 @@
         link.className = 'related-lookup body-photo-button';
         link.href = tools.dataset.lookupUrl + '?_to_field=id';
         link.textContent = tools.dataset.label;
-        textarea.closest('.form-row, .fieldBox, div').append(target, link);
+        textarea.closest('.form-row').append(target, link);
         django.jQuery(target).on('change', async () => {
             const url = tools.dataset.embedUrl.replace('/0/', '/' + target.value + '/');
             const response = await fetch(url, {credentials: 'same-origin'});
