@@ -1,11 +1,19 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.FrontPageView.as_view(), name="front-page"),
+    path("rss/", feeds.StoriesFeed(), name="feed"),
+    path("rss/atom/", feeds.StoriesAtomFeed(), name="feed-atom"),
+    path("rss/sections/<slug:slug>/", feeds.SectionFeed(), name="section-feed"),
+    path("rss/sections/<slug:slug>/atom/", feeds.SectionAtomFeed(), name="section-feed-atom"),
+    path("rss/tags/<slug:slug>/", feeds.TagFeed(), name="tag-feed"),
+    path("rss/tags/<slug:slug>/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path("rss/authors/<slug:slug>/", feeds.AuthorFeed(), name="author-feed"),
+    path("rss/authors/<slug:slug>/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("preview/<str:token>/", views.preview_link, name="preview-link"),

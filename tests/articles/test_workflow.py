@@ -329,7 +329,8 @@ def test_a_scheduled_story_is_nowhere_before_its_moment_and_everywhere_after(cli
     )  # fmt: skip
     earlier.related_stories.add(scheduled)
     pages = ["/", section.get_absolute_url(), "/tags/embargo/", author.get_absolute_url(),
-             earlier.get_absolute_url()]  # fmt: skip
+             earlier.get_absolute_url(), "/rss/", "/rss/atom/", "/rss/sections/sobytiya/",
+             "/rss/tags/embargo/atom/", "/rss/authors/irina-kapitanova/"]  # fmt: skip
 
     with time_machine.travel(moment - timedelta(seconds=1), tick=False):
         assert client.get(scheduled.get_absolute_url()).status_code == 404
