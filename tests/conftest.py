@@ -1,7 +1,37 @@
 import pytest
 
+from tests.factories import make_staff
+
 
 @pytest.fixture(autouse=True)
 def russian_site(settings):
     # The site's language, whatever the machine running the tests speaks.
     settings.LANGUAGE_CODE = "ru"
+
+
+# The newsroom's people, one in each role (and a second where two must differ).
+
+
+@pytest.fixture
+def editor(db):
+    return make_staff("aigerim", "Editors", "Айгерим Нұрланқызы")
+
+
+@pytest.fixture
+def reporter(db):
+    return make_staff("irina", "Reporters", "Ирина Капитанова")
+
+
+@pytest.fixture
+def other_reporter(db):
+    return make_staff("daniyar", "Reporters", "Данияр Сейітқали")
+
+
+@pytest.fixture
+def photographer(db):
+    return make_staff("daniyar", "Photographers", "Данияр Сейітқали")
+
+
+@pytest.fixture
+def other_photographer(db):
+    return make_staff("aigul", "Photographers", "Айгүл Қасымова")

@@ -20,21 +20,6 @@ def change_url(story):
     return f"/admin/articles/article/{story.pk}/change/"
 
 
-@pytest.fixture
-def reporter(db):
-    return make_staff("irina", "Reporters", "Ирина Капитанова")
-
-
-@pytest.fixture
-def other_reporter(db):
-    return make_staff("daniyar", "Reporters", "Данияр Сейітқали")
-
-
-@pytest.fixture
-def editor(db):
-    return make_staff("aigerim", "Editors", "Айгерим Нұрланқызы")
-
-
 def edit_form(client, story, **changes):
     """What the admin's change form would post back, as the browser got it, with changes."""
     page = lxml.html.fromstring(client.get(change_url(story)).content.decode())

@@ -3,8 +3,6 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.factories import make_staff
-
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -14,21 +12,6 @@ def fixture(name):
 
 def upload(name, data=None, content_type="image/jpeg"):
     return SimpleUploadedFile(name, fixture(name) if data is None else data, content_type)
-
-
-@pytest.fixture
-def photographer(db):
-    return make_staff("daniyar", "Photographers", "Данияр Сейітқали")
-
-
-@pytest.fixture
-def other_photographer(db):
-    return make_staff("aigul", "Photographers", "Айгүл Қасымова")
-
-
-@pytest.fixture
-def editor(db):
-    return make_staff("aigerim", "Editors", "Айгерим Нұрланқызы")
 
 
 @pytest.fixture
