@@ -321,9 +321,9 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
         by_id = {version.pk: version for version in versions}
         newer = by_id.get(_int(request.GET.get("to"))) or (versions[0] if versions else None)
         older = by_id.get(_int(request.GET.get("from")))
-        if older is None and request.GET.get("since"):
-            since = parse_datetime(request.GET["since"])
-            older = next((v for v in versions if since and v.revision.date_created <= since), None)
+        since = _moment(request.GET.get("since"))
+        if older is None and since:
+            older = next((v for v in versions if v.revision.date_created <= since), None)
         if older is None and len(versions) > 1:
             older = versions[1]
         context = {
@@ -337,6 +337,17 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
             "changes": _differences(older, newer) if older and newer else [],
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+
+def _moment(value):
+    """A moment from a query string, in the site's time if it names no zone; None if not one."""
+    try:
+        moment = parse_datetime(value or "")
+    except ValueError:  # well formed, impossible: the 45th of the 13th month
+        return None
+    if moment and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
 
 
 def _int(value):

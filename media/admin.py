@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -211,8 +213,11 @@ class PhotoAdmin(ModelAdmin):
         )
 
     def describe_view(self, request):
+        # Only ASCII digits that fit a database id: "²" passes isdigit(), and int() refuses it.
         ids = [
-            int(i) for i in request.GET.getlist("id") + request.POST.getlist("id") if i.isdigit()
+            int(i)
+            for i in request.GET.getlist("id") + request.POST.getlist("id")
+            if re.fullmatch(r"[0-9]{1,18}", i)
         ]
         photos = Photo.objects.filter(pk__in=ids).editable_by(request.user)
         if not photos.exists():

@@ -1,4 +1,5 @@
 from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 
 class RejectNullCharactersMiddleware:
@@ -18,5 +19,7 @@ class RejectNullCharactersMiddleware:
             for key, values in request.GET.lists()
             for value in values
         ):
-            return HttpResponseBadRequest("Null characters are not allowed.")
+            return HttpResponseBadRequest(
+                _("The address contains a character that is not allowed.")
+            )
         return self.get_response(request)

@@ -34,3 +34,27 @@ def test_null_character_in_a_form_field_is_a_form_error(client):
     assert response.status_code == 200
     assert "name" in response.context["adminform"].form.errors
     assert not Section.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?since=2026-13-45T00:00", "?since=2026-03-06T14:00", "?since=x", "?from=%C2%B2&to=abc"],
+)
+def test_comparing_versions_with_odd_parameters_is_not_a_server_error(client, query):
+    story = make_article()
+    client.force_login(make_editor())
+    response = client.get(f"/admin/articles/article/{story.pk}/history/compare/{query}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("ids", [["²"], ["99999999999999999999999"], ["-1"], ["1e3"], [""]])
+def test_describing_photos_with_odd_ids_is_not_a_server_error(client, ids):
+    client.force_login(make_editor())
+    response = client.get("/admin/media/photo/describe/", {"id": ids})
+    assert response.status_code == 302
+
+
+def test_the_refusal_of_a_null_character_speaks_russian(client):
+    response = client.get("/?q=%00")
+    assert response.status_code == 400
+    assert "недопустим" in response.content.decode()
