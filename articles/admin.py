@@ -32,9 +32,10 @@ admin.site.unregister(TaggitTag)
 
 @admin.register(Section)
 class SectionAdmin(ModelAdmin):
-    list_display = ["name", "slug", "position"]
+    list_display = ["name", "name_kk", "name_en", "slug", "position"]
     list_editable = ["position"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_kk", "name_en"]
+    fields = ["name", "name_kk", "name_en", "slug", "description", "position"]
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = slug_widget
 
@@ -172,17 +173,18 @@ class MineFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
     form = ArticleForm
-    list_display = ["title", "state", "section", "published_at", "byline_names"]
-    list_filter = [StateFilter, MineFilter, "section", "published_at"]
+    list_display = ["title", "state", "section", "language", "published_at", "byline_names"]
+    list_filter = [StateFilter, MineFilter, "section", "language", "is_top", "published_at"]
     list_select_related = ["section"]
     search_fields = ["title", "lead"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["section", "lead_photo", "related_stories"]
+    autocomplete_fields = ["section", "lead_photo", "related_stories", "translation_of"]
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = slug_widget | url_field
     inlines = [BylineInline, PreviewLinkInline]
     fieldsets = [
         (None, {"fields": ["section", "title", "slug", "lead", "body"]}),
+        (_("Language"), {"fields": ["language", "translation_of"]}),
         (_("Lead photo"), {"fields": ["lead_photo", "lead_photo_caption"]}),
         (
             _("Source and context"),
@@ -194,6 +196,7 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
                 "fields": [
                     "status",
                     "published_at",
+                    "is_top",
                     "corrected_at",
                     "correction_note",
                     "edit_lock",
@@ -229,7 +232,7 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
         if can_publish(request.user):
             return []
         # Publishing, scheduling and corrections are the editors' to set.
-        return ["published_at", "corrected_at", "correction_note"]
+        return ["published_at", "is_top", "corrected_at", "correction_note"]
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

@@ -1,4 +1,8 @@
-"""RSS 2.0 and Atom feeds for the whole site, each section, tag and author."""
+"""
+RSS 2.0 and Atom feeds for each edition, section, tag and author; and the
+full-text feeds that aggregators read: Yandex News (``yandex:full-text``) and
+Dzen (the story as HTML, the lead photo as an enclosure with its credit).
+"""
 
 import re
 
@@ -7,11 +11,16 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Section, Tag
+from articles.templatetags.stories import story_body
+from media.specs import SHARE_SIZE, SHARE_SPEC
 from newsroom.models import Author
+from newsroom.site import absolute_url
 
 FEED_LENGTH = 30
 # Characters XML 1.0 forbids: one in a headline would make the whole feed unreadable.
@@ -29,7 +38,7 @@ class StoriesFeed(Feed):
         return None
 
     def stories(self, owner):
-        return Article.objects.published()
+        return Article.objects.published().in_language()
 
     def items(self, owner):
         return self.stories(owner).for_listing().prefetch_related("tags")[:FEED_LENGTH]
@@ -70,7 +79,7 @@ class SectionFeed(StoriesFeed):
         return get_object_or_404(Section, slug=slug)
 
     def stories(self, owner):
-        return Article.objects.published().in_section(owner)
+        return Article.objects.published().in_language().in_section(owner)
 
     def title(self, owner):
         return xml_text(f"{owner.name} — {settings.NEWSROOM_PUBLISHER}")
@@ -84,7 +93,7 @@ class TagFeed(SectionFeed):
         return get_object_or_404(Tag, slug=slug)
 
     def stories(self, owner):
-        return Article.objects.published().filter(tags=owner)
+        return Article.objects.published().in_language().filter(tags=owner)
 
 
 class AuthorFeed(SectionFeed):
@@ -92,7 +101,7 @@ class AuthorFeed(SectionFeed):
         return get_object_or_404(Author, slug=slug)
 
     def stories(self, owner):
-        return Article.objects.published().filter(bylines__author=owner).distinct()
+        return Article.objects.published().in_language().filter(bylines__author=owner).distinct()
 
 
 class Atom:
@@ -113,3 +122,91 @@ class TagAtomFeed(Atom, TagFeed):
 
 class AuthorAtomFeed(Atom, AuthorFeed):
     pass
+
+
+class ImageEnclosureMixin:
+    """The lead photo as an enclosure, in the 1200×630 crop every aggregator takes."""
+
+    def item_enclosures(self, item):
+        photo = item.lead_photo
+        if photo is None:
+            return []
+        made = {rendition.spec: rendition for rendition in photo.renditions.all()}
+        # RSS wants the file's length, so the crop is made now if it was not yet: once.
+        share = made.get(SHARE_SPEC.name) or photo.make_renditions([SHARE_SPEC])[0]
+        return [
+            Enclosure(
+                absolute_url(share.file.url), str(share.file.size), SHARE_SPEC.content_type
+            )
+        ]
+
+
+class YandexNewsRss(Rss201rev2Feed):
+    def rss_attributes(self):
+        return super().rss_attributes() | {
+            "xmlns:yandex": "http://news.yandex.ru",
+            "xmlns:media": "http://search.yahoo.com/mrss/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("yandex:genre", "message")
+        handler.addQuickElement("yandex:full-text", item["full_text"])
+
+
+class YandexNewsFeed(ImageEnclosureMixin, StoriesFeed):
+    """The edition's stories in full, as Yandex News takes them: plain text, no markup."""
+
+    feed_type = YandexNewsRss
+
+    def item_extra_kwargs(self, item):
+        return {"full_text": xml_text(f"{item.lead}\n\n{item.body_text}")}
+
+
+class DzenRss(Rss201rev2Feed):
+    def rss_attributes(self):
+        return super().rss_attributes() | {
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:media": "http://search.yahoo.com/mrss/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("media:rating", "nonadult", {"scheme": "urn:simple"})
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class DzenFeed(ImageEnclosureMixin, StoriesFeed):
+    """The edition's stories as Dzen publishes them: HTML, photos credited in the caption."""
+
+    feed_type = DzenRss
+
+    def item_categories(self, item):
+        # Dzen reads its own instructions from categories: an article, comments open.
+        return ["format-article", "index", "comment-all"]
+
+    def item_extra_kwargs(self, item):
+        return {"content": xml_text(str(feed_html(item)))}
+
+
+def feed_html(article):
+    """The story as self-contained HTML: absolute image addresses, credits in captions."""
+    parts = []
+    if article.lead_photo:
+        parts.append(figure(article.lead_photo, article.lead_photo_alt, article.lead_photo_text))
+    parts.append(format_html("<p>{}</p>", article.lead))
+    parts.append(story_body(article, draw=figure))
+    return mark_safe("".join(str(part) for part in parts))
+
+
+def figure(photo, alt, caption):
+    return format_html(
+        '<figure><img src="{}" alt="{}" width="{}" height="{}">'
+        '<figcaption>{}<span class="copyright">{}</span></figcaption></figure>',
+        absolute_url(photo.rendition_url(SHARE_SPEC)),
+        alt,
+        SHARE_SIZE[0],
+        SHARE_SIZE[1],
+        format_html("{} ", caption) if caption else "",
+        photo.credit_line,
+    )

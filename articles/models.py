@@ -1,9 +1,11 @@
 import re
 import secrets
 from datetime import timedelta
+from html import unescape
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,7 +13,8 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.html import strip_tags
+from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -24,6 +27,7 @@ from newsroom.slugs import fill_slug, slugify
 # Paths that the site's own URLs use at the top level: a section cannot take them.
 RESERVED_SECTION_SLUGS = {
     "admin", "authors", "tags", "search", "rss", "static", "uploads", "img", "preview",
+    "sitemap.xml", "sitemaps", "robots.txt", "kk", "en", "ru", "i18n",
 }  # fmt: skip
 
 
@@ -31,6 +35,18 @@ class Section(models.Model):
     """A rubric: «События», «Экономика». Stories belong to exactly one."""
 
     name = models.CharField(_("name"), max_length=100)
+    name_kk = models.CharField(
+        _("name in Kazakh"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on the Kazakh site. Left empty, the Russian name."),
+    )
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on the English site. Left empty, the Russian name."),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=100,
@@ -61,6 +77,11 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
+
+    @property
+    def local_name(self):
+        """The name in the language of the page being shown."""
+        return getattr(self, f"name_{get_language()}", "") or self.name
 
     def clean(self):
         fill_slug(self, "name")
@@ -107,6 +128,19 @@ class ArticleQuerySet(models.QuerySet):
     def in_section(self, section):
         return self.filter(section=section)
 
+    def in_language(self, language=None):
+        """Each language is its own edition: /kk/ lists Kazakh stories, / Russian ones."""
+        return self.filter(language=language or get_language())
+
+    def top_story(self):
+        """The newest story editors marked as the top one, else the newest of all."""
+        return self.order_by("-is_top", "-published_at", "-pk").first()
+
+    def search(self, query):
+        from articles import search
+
+        return search.matching(self, query)
+
     def for_listing(self):
         """What a list of stories shows: section, lead photo, bylines in order."""
         return (
@@ -118,6 +152,11 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-published_at", "-pk")
         )
 
+    def update_search_vectors(self):
+        from articles import search
+
+        return search.update_vectors(self)
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -127,6 +166,30 @@ class Article(models.Model):
         UNPUBLISHED = "unpublished", _("Unpublished")
 
     title = models.CharField(_("headline"), max_length=300)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The edition of the site the story appears in."),
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        help_text=_(
+            "The original story, if this one is its translation. Readers of either "
+            "see a link to the other language."
+        ),
+    )
+    is_top = models.BooleanField(
+        _("top story"),
+        default=False,
+        help_text=_("Opens the front page of its edition until a newer top story is published."),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -244,6 +307,10 @@ class Article(models.Model):
         editable=False,
         related_name="+",
     )
+    # What search reads: the body without markup, and on PostgreSQL the weighted
+    # lexemes of headline, lead and body (articles/search.py).
+    body_text = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(editable=False, null=True)
     # Renewed on every save: a form opened under another token is out of date,
     # and saving it would overwrite someone else's work. Left out of revisions,
     # so that restoring one renews it too.
@@ -265,7 +332,13 @@ class Article(models.Model):
                 violation_error_message=_("A published story needs a publication time."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_listing_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_listing_idx"),
+            models.Index(
+                fields=["language", "status", "-published_at"], name="article_edition_idx"
+            ),
+            # On PostgreSQL the search vector also gets a GIN index (migration 0004).
+        ]
 
     def __str__(self):
         return self.title
@@ -276,14 +349,18 @@ class Article(models.Model):
         self.edit_token = new_edit_token()
         # The form already sanitised the body; this covers every other way in.
         self.body = self._meta.get_field("body").sanitize(self.body)
+        self.body_text = plain_text(self.body)
         super().save(*args, **kwargs)
         self._record_body_photos()
+        Article.objects.filter(pk=self.pk).update_search_vectors()
 
     def get_absolute_url(self):
-        return reverse(
-            "articles:article",
-            kwargs={"section": self.section.slug, "pk": self.pk, "slug": self.slug},
-        )
+        # A story lives in its own language's edition, whatever page links to it.
+        with override(self.language):
+            return reverse(
+                "articles:article",
+                kwargs={"section": self.section.slug, "pk": self.pk, "slug": self.slug},
+            )
 
     def clean(self):
         fill_slug(self, "title")
@@ -325,6 +402,36 @@ class Article(models.Model):
             )
         if self.source_url and not self.source_name:
             raise ValidationError({"source_name": _("Name the source the link points to.")})
+        self._clean_translation()
+
+    def _clean_translation(self):
+        original = self.translation_of
+        if original is None:
+            return
+        if original.pk == self.pk or original.translation_of_id is not None:
+            raise ValidationError(
+                {"translation_of": _("Choose the original story, not another translation.")}
+            )
+        if original.language == self.language:
+            raise ValidationError(
+                {"translation_of": _("A translation is in another language than its original.")}
+            )
+        if original.translations.exclude(pk=self.pk).filter(language=self.language).exists():
+            raise ValidationError(
+                {"translation_of": _("That story already has a translation into this language.")}
+            )
+
+    def translation_group(self):
+        """Published stories that say the same in other languages, in the site's order."""
+        root = self.translation_of_id or self.pk
+        order = [code for code, _name in settings.LANGUAGES]
+        stories = (
+            Article.objects.published()
+            .filter(models.Q(pk=root) | models.Q(translation_of=root))
+            .exclude(pk=self.pk)
+            .select_related("section")
+        )
+        return sorted(stories, key=lambda story: order.index(story.language))
 
     def _record_body_photos(self):
         """Photos in the text count as used: listed on the photo, safe from deletion."""
@@ -405,6 +512,14 @@ class Byline(models.Model):
 
 
 BODY_PHOTO = re.compile(r'<img [^>]*data-file="(\d{1,18})"')
+
+
+BLOCK_END = re.compile(r"</(p|h2|h3|li|blockquote|figcaption)>")
+
+
+def plain_text(html):
+    """The text of a story's body, a line a paragraph, without markup."""
+    return unescape(strip_tags(BLOCK_END.sub("\n", html or ""))).strip()
 
 
 def body_photo_ids(html):
@@ -492,4 +607,9 @@ class PreviewLink(models.Model):
 
 reversion.register(Byline)
 reversion.register(TaggedArticle)
-reversion.register(Article, follow=["bylines", "taggedarticle_set"], exclude=["edit_token"])
+reversion.register(
+    Article,
+    follow=["bylines", "taggedarticle_set"],
+    # Derived from the body on every save, restored ones included.
+    exclude=["edit_token", "body_text", "search_vector"],
+)

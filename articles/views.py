@@ -1,27 +1,81 @@
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.generic import ListView
+from django.utils.translation import get_language
+from django.views.generic import ListView, TemplateView
 
 from articles import previews
+from articles.context_processors import sections_of
 from articles.models import Article, Byline, PreviewLink, Section, Tag
 from media.models import Photo
+from media.specs import SHARE_SPEC
+from newsroom.context_processors import editions
 from newsroom.models import Author
+from newsroom.site import absolute_url
 
 STORIES_PER_PAGE = 20
+LATEST_ON_FRONT_PAGE = 10
+STORIES_PER_SECTION_BLOCK = 4
 PHOTOS_ON_AUTHOR_PAGE = 12
+READ_ALSO_LENGTH = 4
+OG_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_GB"}
 
 
-class FrontPageView(ListView):
+def edition():
+    """Published stories of the edition being read: /kk/ is Kazakh, / is Russian."""
+    return Article.objects.published().in_language()
+
+
+class FrontPageView(TemplateView):
+    """The top story, the latest ones, and each section's latest few."""
+
     template_name = "articles/front_page.html"
-    context_object_name = "articles"
 
-    def get_queryset(self):
-        return Article.objects.published().for_listing()[:STORIES_PER_PAGE]
+    def get_context_data(self, **kwargs):
+        stories = edition()
+        top_id = stories.order_by("-is_top", "-published_at", "-pk").values_list("pk", flat=True)
+        top_id = top_id.first()
+        latest_ids = list(
+            stories.exclude(pk=top_id)
+            .order_by("-published_at", "-pk")
+            .values_list("pk", flat=True)[:LATEST_ON_FRONT_PAGE]
+        )
+        block_rows = list(
+            stories.exclude(pk__in=[top_id, *latest_ids])
+            .annotate(
+                place=Window(
+                    RowNumber(),
+                    partition_by=F("section_id"),
+                    order_by=[F("published_at").desc(), F("pk").desc()],
+                )
+            )
+            .filter(place__lte=STORIES_PER_SECTION_BLOCK)
+            .values_list("section_id", "pk")
+        )
+        # One query for every story on the page, whichever part shows it.
+        by_id = {
+            story.pk: story
+            for story in Article.objects.filter(
+                pk__in=[top_id, *latest_ids, *(pk for _section, pk in block_rows)]
+            ).for_listing()
+        }
+        blocks = []
+        for section in sections_of(self.request):
+            in_block = [by_id[pk] for section_id, pk in block_rows if section_id == section.pk]
+            if in_block:
+                in_block.sort(key=lambda story: (story.published_at, story.pk), reverse=True)
+                blocks.append((section, in_block))
+        return super().get_context_data(
+            top=by_id.get(top_id),
+            latest=[by_id[pk] for pk in latest_ids],
+            blocks=blocks,
+            **kwargs,
+        )
 
 
 class StoryListView(ListView):
-    """A paginated list of published stories that belong to one thing."""
+    """A paginated list of the edition's published stories that belong to one thing."""
 
     paginate_by = STORIES_PER_PAGE
     context_object_name = "articles"
@@ -35,7 +89,7 @@ class SectionView(StoryListView):
 
     def get_queryset(self):
         self.owner = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return Article.objects.published().in_section(self.owner).for_listing()
+        return edition().in_section(self.owner).for_listing()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(current_section=self.owner, **kwargs)
@@ -46,7 +100,7 @@ class TagView(StoryListView):
 
     def get_queryset(self):
         self.owner = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.published().filter(tags=self.owner).for_listing()
+        return edition().filter(tags=self.owner).for_listing()
 
 
 class AuthorView(StoryListView):
@@ -54,9 +108,7 @@ class AuthorView(StoryListView):
 
     def get_queryset(self):
         self.owner = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return (
-            Article.objects.published().filter(bylines__author=self.owner).distinct().for_listing()
-        )
+        return edition().filter(bylines__author=self.owner).distinct().for_listing()
 
     def get_context_data(self, **kwargs):
         # A photographer's photos, but only those readers have already seen in a story.
@@ -69,6 +121,19 @@ class AuthorView(StoryListView):
             .prefetch_related("renditions")[:PHOTOS_ON_AUTHOR_PAGE]
         )
         return super().get_context_data(photos=photos, **kwargs)
+
+
+class SearchView(StoryListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.owner = None
+        self.query = self.request.GET.get("q", "")[:500].strip()
+        # search() orders by rank, so it comes after for_listing()'s order by date.
+        return edition().for_listing().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
 
 
 def article_detail(request, section, pk, slug):
@@ -86,10 +151,44 @@ def article_detail(request, section, pk, slug):
         ),
         pk=pk,
     )
-    # The id is the story's identity; an old headline or section still finds it.
-    if section != article.section.slug or slug != article.slug:
+    # The id is the story's identity; an old headline, section or edition still finds it.
+    if (
+        section != article.section.slug
+        or slug != article.slug
+        or article.language != get_language()
+    ):
         return redirect(article, permanent=True)
-    return render(request, "articles/article_detail.html", previews.story_context(article))
+    context = previews.story_context(article)
+    context["related"] = read_also(article, context["related"], context["tags"])
+    context["translations"] = translations = article.translation_group()
+    # The language switch leads to this story's translations where there are some.
+    elsewhere = {story.language: story.get_absolute_url() for story in translations}
+    context["editions"] = [
+        edition | {"url": elsewhere.get(edition["code"], edition["url"])} for edition in editions()
+    ]
+    names = {edition["code"]: edition["name"] for edition in context["editions"]}
+    context["translation_links"] = [(story, names[story.language]) for story in translations]
+    context["og_locale"] = OG_LOCALES.get(article.language, article.language)
+    if article.lead_photo:
+        context["share_image"] = absolute_url(article.lead_photo.rendition_url(SHARE_SPEC))
+    return render(request, "articles/article_detail.html", context)
+
+
+def read_also(article, chosen, tags):
+    """Editors' choice first, completed with recent stories of the same section or tags."""
+    missing = READ_ALSO_LENGTH - len(chosen)
+    if missing <= 0:
+        return chosen
+    recent = (
+        Article.objects.published()
+        .in_language(article.language)
+        .filter(Q(section=article.section_id) | Q(tags__in=[tag.pk for tag in tags]))
+        .exclude(pk__in=[article.pk, *(story.pk for story in chosen)])
+        .select_related("section")
+        .distinct()
+        .order_by("-published_at", "-pk")[:missing]
+    )
+    return [*chosen, *recent]
 
 
 def preview_link(request, token):

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "newsroom.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address only: / is Russian, /kk/ and /en/ the others.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -91,7 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.publication",
-                "articles.context_processors.sections",
+                "articles.context_processors.navigation",
             ],
         },
     },
@@ -134,8 +136,10 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Every page speaks the site's language, whatever the browser asks for: a
-# reader's language choice arrives with per-language URLs, not Accept-Language.
+# Kazakh dates (Django ships no format for them) and English ones that cannot be misread.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
+# Every page speaks the language of its address, whatever the browser asks for:
+# unprefixed addresses are Russian, /kk/ and /en/ the other editions (newsroom/urls.py).
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
@@ -166,6 +170,9 @@ NEWSROOM_MAX_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES", 50 *
 NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", 80_000_000))
 
 NEWSROOM_PUBLISHER = os.environ.get("NEWSROOM_PUBLISHER", "Newsroom")
+# The public address of the site, for every absolute link it gives away: canonical
+# links, sitemaps, robots.txt, structured data, share cards.
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long a story's share link works for people without an account.
 NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", 48))
 

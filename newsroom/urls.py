@@ -1,12 +1,19 @@
 import re
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from articles import sitemaps
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemaps.index, name="sitemap-index"),
+    path("sitemaps/news.xml", sitemaps.news, name="sitemap-news"),
+    path("sitemaps/<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
+    path("", include("media.urls")),
 ]
 
 if settings.NEWSROOM_SERVE_UPLOADS:
@@ -18,7 +25,9 @@ if settings.NEWSROOM_SERVE_UPLOADS:
         ),
     ]
 
-urlpatterns += [
-    path("", include("media.urls")),
+# Each language is an edition at its own address: / Russian, /kk/ Kazakh, /en/ English.
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
     path("", include("articles.urls")),
-]
+    prefix_default_language=False,
+)

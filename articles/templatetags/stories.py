@@ -1,12 +1,21 @@
 import html
+import json
 import re
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import search
 from articles.models import body_photo_ids
 from media.models import Photo
+from media.specs import SHARE_SIZE, SHARE_SPEC
+from newsroom.site import absolute_url
 
 register = template.Library()
 
@@ -18,11 +27,18 @@ FIGURE = re.compile(
 ATTRIBUTE = r'{}="([^"]*)"'
 
 
+def draw_for_readers(photo, alt, caption):
+    return render_to_string(
+        "includes/body_photo.html", {"photo": photo, "alt": alt, "caption": caption}
+    )
+
+
 @register.simple_tag
-def story_body(article):
+def story_body(article, draw=draw_for_readers):
     """
     The story's sanitised text, with each library photo drawn as readers get
-    every photo: responsive renditions and the photo's credit.
+    every photo: responsive renditions and the photo's credit. Feeds pass
+    their own way to draw a photo.
     """
     ids = body_photo_ids(article.body)
     if not ids:
@@ -30,19 +46,85 @@ def story_body(article):
     photos = Photo.objects.select_related("creator_author").prefetch_related("renditions")
     photos = {photo.pk: photo for photo in photos.filter(pk__in=ids)}
 
-    def draw(match):
+    def replace(match):
         file = re.search(ATTRIBUTE.format("data-file"), match["image"])
         photo = photos.get(int(file[1])) if file else None
         if photo is None:
             return ""  # a photo since deleted from the library
         alt = re.search(ATTRIBUTE.format("alt"), match["image"])
-        return render_to_string(
-            "includes/body_photo.html",
-            {
-                "photo": photo,
-                "alt": html.unescape(alt[1]) if alt and alt[1] else photo.alt_text,
-                "caption": mark_safe(match["caption"] or ""),
-            },
+        return draw(
+            photo,
+            html.unescape(alt[1]) if alt and alt[1] else photo.alt_text,
+            mark_safe(match["caption"] or ""),
         )
 
-    return mark_safe(FIGURE.sub(draw, article.body))
+    return mark_safe(FIGURE.sub(lambda match: str(replace(match)), article.body))
+
+
+@register.simple_tag
+def search_snippet(article, query):
+    """Where the query's words appear in the story, marked with <mark>."""
+    return search.snippet(article, query)
+
+
+# What keeps a JSON document from ending the <script> element that carries it.
+JSON_IN_HTML = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def iso(moment):
+    """ISO 8601 in the newsroom's time: 2026-03-06T14:00:00+05:00."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+@register.simple_tag
+def story_structured_data(article, bylines, tags):
+    """schema.org NewsArticle as JSON-LD, for search engines and aggregators."""
+    url = absolute_url(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": url,
+        "url": url,
+        "headline": article.title[:110],
+        "description": article.lead,
+        "inLanguage": article.language,
+        "articleSection": article.section.local_name,
+        "datePublished": iso(article.published_at),
+        "dateModified": iso(article.corrected_at or article.published_at),
+        "author": [
+            {
+                "@type": "Person",
+                "name": byline.author.name,
+                "url": absolute_url(byline.author.get_absolute_url()),
+                **({"jobTitle": byline.author.job_title} if byline.author.job_title else {}),
+            }
+            for byline in bylines
+        ],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": settings.NEWSROOM_PUBLISHER,
+            "url": absolute_url(reverse("articles:front-page")),
+            "logo": {
+                "@type": "ImageObject",
+                "url": absolute_url(static("newsroom/logo.png")),
+                "width": 600,
+                "height": 60,
+            },
+        },
+    }
+    if article.lead_photo:
+        photo = article.lead_photo
+        data["image"] = [
+            {
+                "@type": "ImageObject",
+                "url": absolute_url(photo.rendition_url(SHARE_SPEC)),
+                "width": SHARE_SIZE[0],
+                "height": SHARE_SIZE[1],
+                "caption": article.lead_photo_text,
+                "creditText": photo.credit_line,
+            }
+        ]
+    if tags:
+        data["keywords"] = [tag.name for tag in tags]
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_IN_HTML)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

@@ -361,8 +361,8 @@ def test_a_library_photo_in_the_text_is_drawn_responsive_with_its_credit(
 ):
     photo = make_photo(credit_line="Данияр Сейітқали")
     story = make_article(body=body_with(photo))
-    # the story page's six, and the text's photos with their renditions
-    with django_assert_max_num_queries(8):
+    # the story page's eight, and the text's photos with their renditions
+    with django_assert_max_num_queries(10):
         response = client.get(story.get_absolute_url())
     figure = lxml.html.fromstring(response.content.decode()).xpath("//figure[@class='body-photo']")[
         0

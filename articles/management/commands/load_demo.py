@@ -24,12 +24,13 @@ from newsroom.slugs import slugify
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
+# Name, address, description; then the names on the Kazakh and English sites.
 SECTIONS = [
-    ("События", "sobytiya", "Главное за день в Казахстане и мире."),
-    ("Политика", "politika", "Власть, законы, дипломатия."),
-    ("Экономика", "ekonomika", "Деньги, бизнес, цены."),
-    ("Общество", "obshchestvo", "Города, люди, образование и здоровье."),
-    ("Спорт", "sport", "Турниры, команды, результаты."),
+    ("События", "sobytiya", "Главное за день в Казахстане и мире.", "Оқиғалар", "News"),
+    ("Политика", "politika", "Власть, законы, дипломатия.", "Саясат", "Politics"),
+    ("Экономика", "ekonomika", "Деньги, бизнес, цены.", "Экономика", "Economy"),
+    ("Общество", "obshchestvo", "Города, люди, образование и здоровье.", "Қоғам", "Society"),
+    ("Спорт", "sport", "Турниры, команды, результаты.", "Спорт", "Sport"),
 ]
 
 AUTHORS = [
@@ -140,6 +141,64 @@ STORIES = [
         "related": ["nakhchivan"],
         "authors": ["Ирина Капитанова"],
         "tags": ["Касым-Жомарт Токаев", "МККК", "гуманитарное право"],
+        "is_top": True,
+    },
+    {
+        "key": "reference-kk",
+        "language": "kk",
+        "translation_of": "reference",
+        "title": "Тоқаев: гуманитарлық көмек саяси саудаласудың тақырыбы бола алмайды",
+        "slug": "toqaev-gumanitarlyq-komek-sayasi-saudalasudyng-taqyryby-bola-almaydy",
+        "section": "sobytiya",
+        "published_at": (2026, 3, 6, 14, 10),
+        "lead": (
+            "Қасым-Жомарт Тоқаев Ақордада Халықаралық Қызыл Крест комитетінің президенті "
+            "Мирьяна Споляричпен келіссөз жүргізді."
+        ),
+        "photo": "tokayev",
+        "caption": "Қазақстан Президенті Қасым-Жомарт Тоқаев",
+        "body": (
+            "<p>Ақорданың 6 наурыздағы хабарына қарағанда, Мемлекет басшысы Қызыл Кресттің "
+            "бейтарап мандаты оны ешкім алмастыра алмайтын ұйымға айналдырғанын айтып, "
+            "гуманитарлық көмекті саясатқа араластырмауға үндеді.</p>"
+            '<blockquote><p>"Қызыл Крест мемлекеттердің гуманитарлық ынтымақтастығы '
+            "сүйенетін тіректің бірі. Көмекке ең мұқтаж жерлерде атқарылып жатқан жұмысты "
+            'ерекше бағалаймыз", – деді Президент.</p></blockquote>'
+            "<p>Тараптар соғыс кезіндегі ізгілікке арналған жоғары деңгейдегі конференцияға "
+            "дайындықты да талқылады.</p>"
+        ),
+        "source": ("Ақорда", "https://www.akorda.kz/kz"),
+        "authors": ["Ирина Капитанова"],
+        "tags": ["Қасым-Жомарт Тоқаев", "ХҚКК"],
+        "is_top": True,
+    },
+    {
+        "key": "reference-en",
+        "language": "en",
+        "translation_of": "reference",
+        "title": "Tokayev: humanitarian aid must never be a bargaining chip",
+        "slug": "tokayev-humanitarian-aid-must-never-be-a-bargaining-chip",
+        "section": "sobytiya",
+        "published_at": (2026, 3, 6, 14, 20),
+        "lead": (
+            "Kassym-Jomart Tokayev held talks at Akorda with Mirjana Spoljaric, President of "
+            "the International Committee of the Red Cross."
+        ),
+        "photo": "tokayev",
+        "caption": "President of Kazakhstan Kassym-Jomart Tokayev",
+        "body": (
+            "<p>According to Akorda, the head of state said on 6 March that the Red Cross's "
+            "neutral mandate is what makes it irreplaceable, and urged that aid be kept apart "
+            "from politics.</p>"
+            '<blockquote><p>"The Red Cross remains one of the pillars of humanitarian '
+            "cooperation between states, and we value its work most where people need help "
+            'the most," the President said.</p></blockquote>'
+            "<p>The two sides also discussed a high-level conference on humanity in war.</p>"
+        ),
+        "source": ("Akorda", "https://www.akorda.kz/en"),
+        "authors": ["Ирина Капитанова"],
+        "tags": ["Kassym-Jomart Tokayev", "ICRC"],
+        "is_top": True,
     },
     {
         "key": "festival",
@@ -185,6 +244,37 @@ STORIES = [
         "body": "<p>Партии будут транслировать онлайн, а финал пройдёт в день закрытия.</p>",
         "authors": ["Данияр Сейітқали"],
         "tags": ["шахматы", "Шымкент"],
+    },
+    {
+        "key": "festival-kk",
+        "language": "kk",
+        "translation_of": "festival",
+        "title": "Астанада «Ұлы дала елі» фестивалі өтеді",
+        "slug": "astanada-uly-dala-eli-festivali-otedi",
+        "section": "obshchestvo",
+        "published_at": (2026, 3, 6, 11, 30),
+        "lead": (
+            "Ұлттық мәдениет фестивалі Сол жағалауда үш күн бойы өтеді: концерттер, "
+            "қолөнер және өңірлердің асханасы."
+        ),
+        "photo": "festival",
+        "body": "<p>Кіру тегін. Бағдарлама ашылудан бір апта бұрын жарияланады.</p>",
+        "authors": ["Айгерим Нұрланқызы", ("Данияр Сейітқали", Byline.Role.PHOTO)],
+        "tags": ["Астана", "мәдениет"],
+    },
+    {
+        "key": "chess-en",
+        "language": "en",
+        "translation_of": "chess",
+        "title": "Young chess players from five countries to meet in Shymkent",
+        "slug": "young-chess-players-from-five-countries-to-meet-in-shymkent",
+        "section": "sport",
+        "published_at": (2026, 3, 4, 17, 0),
+        "lead": "The international youth tournament expects more than a hundred players under 16.",
+        "photo": "chess",
+        "body": "<p>Games will be streamed online; the final is played on the closing day.</p>",
+        "authors": ["Данияр Сейітқали"],
+        "tags": ["chess", "Shymkent"],
     },
     {
         "key": "tenge",
@@ -243,10 +333,16 @@ class Command(BaseCommand):
 
     def load_sections(self):
         sections = {}
-        for position, (name, slug, description) in enumerate(SECTIONS):
+        for position, (name, slug, description, name_kk, name_en) in enumerate(SECTIONS):
             sections[slug], _ = Section.objects.get_or_create(
                 slug=slug,
-                defaults={"name": name, "description": description, "position": position},
+                defaults={
+                    "name": name,
+                    "name_kk": name_kk,
+                    "name_en": name_en,
+                    "description": description,
+                    "position": position,
+                },
             )
         return sections
 
@@ -294,6 +390,9 @@ class Command(BaseCommand):
                     body=data["body"],
                     lead_photo=photos.get(data.get("photo")),
                     lead_photo_caption=data.get("caption", ""),
+                    language=data.get("language", "ru"),
+                    translation_of=stories.get(data.get("translation_of")),
+                    is_top=data.get("is_top", False),
                     source_name=data.get("source", ("", ""))[0],
                     source_url=data.get("source", ("", ""))[1],
                     status=(

@@ -1,0 +1,181 @@
+"""
+Search over stories, wrapping PostgreSQL full-text search.
+
+On PostgreSQL every story keeps a weighted ``tsvector``: headline A, lead B,
+text C, so a word in the headline ranks above the same word in the text. Each
+part is indexed twice: with the stemmer of the story's language (``russian``,
+``english``) and with ``simple``, which keeps words as written. PostgreSQL has
+no Kazakh stemmer; Kazakh grows words by adding endings to an unchanging stem
+(Тоқаев, Тоқаевтың, Тоқаевқа), so a query word has its common Kazakh endings
+cut off and matches every indexed word that begins with what is left. Russian
+words match through the Russian stemmer as well: «помощи» finds «помощь».
+
+SQLite, the embedded default, has no such search: there every query word must
+appear in the headline, lead or text, and stories rank by where it appears.
+
+A query is reduced to its words (letters and digits) before it reaches either
+database, so quotes, operators or SQL in it are simply not there.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+MAX_WORDS = 10
+MAX_WORD_LENGTH = 40
+WORD = re.compile(r"[^\W_]+")
+# Case, possessive, plural and other endings, longest first; cut at most two.
+KAZAKH_ENDINGS = sorted(
+    """
+    ның нің дың дің тың тің ға ге қа ке на не ны ні ды ді ты ті
+    да де та те нда нде дан ден тан тен нан нен мен бен пен
+    лар лер дар дер тар тер ымыз іміз мыз міз сы сі ың ің ым ім
+    """.split(),
+    key=len,
+    reverse=True,
+)
+SHORTEST_STEM = 3
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+
+def words(query):
+    """The words of a query, lowercased; nothing else of it is used."""
+    found = WORD.findall((query or "").lower())[:MAX_WORDS]
+    return [word[:MAX_WORD_LENGTH] for word in found]
+
+
+KAZAKH_LETTERS = set("әғқңөұүһі")
+
+
+def is_kazakh(word, language):
+    return language == "kk" or not KAZAKH_LETTERS.isdisjoint(word)
+
+
+def kazakh_stem(word):
+    """A word without its Kazakh endings, never shorter than three letters."""
+    for _step in range(2):
+        for ending in KAZAKH_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= SHORTEST_STEM:
+                word = word[: -len(ending)]
+                break
+        else:
+            break
+    return word
+
+
+def uses_postgresql():
+    return connection.vendor == "postgresql"
+
+
+def language_config():
+    """The stemmer for each story's language; Kazakh stories keep their words as written."""
+    return Case(
+        When(language="en", then=Value("english")),
+        When(language="kk", then=Value("simple")),
+        default=Value("russian"),
+    )
+
+
+def update_vectors(stories):
+    if not uses_postgresql():
+        return 0
+    config = language_config()
+    parts = [("title", "A"), ("lead", "B"), ("body_text", "C")]
+    vector = None
+    for field, weight in parts:
+        for part_config in (config, "simple"):
+            part = SearchVector(field, config=part_config, weight=weight)
+            vector = part if vector is None else vector + part
+    return stories.update(search_vector=vector)
+
+
+def postgresql_query(query_words, language):
+    query = None
+    for word in query_words:
+        stem = kazakh_stem(word) if is_kazakh(word, language) else word
+        # Only letters and digits reach to_tsquery, so the raw form cannot be malformed.
+        prefix = f"{stem}:*" if len(stem) >= SHORTEST_STEM else word
+        word_query = (
+            SearchQuery(word, config="russian", search_type="plain")
+            | SearchQuery(word, config="english", search_type="plain")
+            | SearchQuery(prefix, config="simple", search_type="raw")
+        )
+        query = word_query if query is None else query & word_query
+    return query
+
+
+def matching(stories, query, language=None):
+    """Stories matching a query, best first, each with ``snippet`` on PostgreSQL."""
+    query_words = words(query)
+    if not query_words:
+        return stories.none()
+    if uses_postgresql():
+        tsquery = postgresql_query(query_words, language or get_language())
+        return (
+            stories.filter(search_vector=tsquery)
+            .annotate(
+                rank=SearchRank(F("search_vector"), tsquery),
+                snippet=SearchHeadline(
+                    Concat("lead", Value("\n"), "body_text"),
+                    tsquery,
+                    config=language_config(),
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    max_fragments=2,
+                    max_words=30,
+                    min_words=12,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-published_at", "-pk")
+        )
+    rank = Value(0)
+    for word in map(fallback_stem, query_words):
+        stories = stories.filter(
+            Q(title__icontains=word) | Q(lead__icontains=word) | Q(body_text__icontains=word)
+        )
+        for field, weight in (("title", 4), ("lead", 2), ("body_text", 1)):
+            rank = rank + Case(
+                When(**{f"{field}__icontains": word}, then=Value(weight)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+    return stories.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
+
+
+def fallback_stem(word):
+    """Without a stemmer, a long word's last letters go: «помощи» finds «помощь»."""
+    if len(word) >= 6:
+        return word[:-2]
+    if len(word) == 5:
+        return word[:-1]
+    return word
+
+
+def snippet(story, query, length=240):
+    """HTML: where the query's words appear in the story, marked."""
+    text = getattr(story, "snippet", None)
+    if text is None:
+        text = _fallback_snippet(story, words(query), length)
+    marked = escape(text)
+    marked = re.sub(f"{MARK_START}(.*?){MARK_END}", r"<mark>\1</mark>", marked, flags=re.DOTALL)
+    return mark_safe(marked.replace(MARK_START, "").replace(MARK_END, ""))
+
+
+def _fallback_snippet(story, query_words, length):
+    text = f"{story.lead}\n{story.body_text}".replace(MARK_START, "").replace(MARK_END, "")
+    stems = [fallback_stem(word) for word in query_words]
+    pattern = re.compile("|".join(re.escape(stem) + r"\w*" for stem in stems), re.IGNORECASE)
+    found = pattern.search(text) if query_words else None
+    start = max(0, found.start() - length // 3) if found else 0
+    excerpt = text[start : start + length]
+    excerpt = ("…" if start else "") + excerpt + ("…" if start + length < len(text) else "")
+    if not query_words:
+        return excerpt
+    return pattern.sub(lambda match: f"{MARK_START}{match.group(0)}{MARK_END}", excerpt)

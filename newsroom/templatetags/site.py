@@ -1,0 +1,11 @@
+from django import template
+
+from newsroom.site import absolute_url
+
+register = template.Library()
+
+
+@register.filter
+def absolute(path):
+    """A path of this site as the address readers and search engines use."""
+    return absolute_url(path)
