@@ -135,9 +135,7 @@ class ImageEnclosureMixin:
         # RSS wants the file's length, so the crop is made now if it was not yet: once.
         share = made.get(SHARE_SPEC.name) or photo.make_renditions([SHARE_SPEC])[0]
         return [
-            Enclosure(
-                absolute_url(share.file.url), str(share.file.size), SHARE_SPEC.content_type
-            )
+            Enclosure(absolute_url(share.file.url), str(share.file.size), SHARE_SPEC.content_type)
         ]
 
 

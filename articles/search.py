@@ -21,7 +21,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -30,12 +30,13 @@ from django.utils.translation import get_language
 MAX_WORDS = 10
 MAX_WORD_LENGTH = 40
 WORD = re.compile(r"[^\W_]+")
-# Case, possessive, plural and other endings, longest first; cut at most two.
+# Case, possessive, plural and other endings, longest first.
 KAZAKH_ENDINGS = sorted(
     """
     ның нің дың дің тың тің ға ге қа ке на не ны ні ды ді ты ті
     да де та те нда нде дан ден тан тен нан нен мен бен пен
     лар лер дар дер тар тер ымыз іміз мыз міз сы сі ың ің ым ім
+    дағы дегі тағы тегі
     """.split(),
     key=len,
     reverse=True,
@@ -58,14 +59,14 @@ def is_kazakh(word, language):
 
 
 def kazakh_stem(word):
-    """A word without its Kazakh endings, never shorter than three letters."""
-    for _step in range(2):
-        for ending in KAZAKH_ENDINGS:
-            if word.endswith(ending) and len(word) - len(ending) >= SHORTEST_STEM:
-                word = word[: -len(ending)]
-                break
-        else:
-            break
+    """
+    A word without its last Kazakh ending, never shorter than three letters.
+
+    One cut only: a second one takes stems apart («қазақстан» would lose «тан»).
+    """
+    for ending in KAZAKH_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= SHORTEST_STEM:
+            return word[: -len(ending)]
     return word
 
 
@@ -122,7 +123,7 @@ def matching(stories, query, language=None):
             .annotate(
                 rank=SearchRank(F("search_vector"), tsquery),
                 snippet=SearchHeadline(
-                    Concat("lead", Value("\n"), "body_text"),
+                    Concat("lead", Value("\n"), "body_text", output_field=TextField()),
                     tsquery,
                     config=language_config(),
                     start_sel=MARK_START,

@@ -128,3 +128,11 @@ def story_structured_data(article, bylines, tags):
         data["keywords"] = [tag.name for tag in tags]
     text = json.dumps(data, ensure_ascii=False).translate(JSON_IN_HTML)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.filter
+def xml_text(text):
+    """Text without the characters XML 1.0 forbids."""
+    from articles.feeds import xml_text as strip
+
+    return strip(text)

@@ -28,6 +28,8 @@ def story_form(**overrides):
         "slug": "",
         "lead": "Президент принял главу Международного комитета Красного Креста.",
         "body": "<p>Встреча прошла в Акорде.</p><blockquote><p>Цитата.</p></blockquote>",
+        "language": "ru",
+        "translation_of": "",
         "lead_photo": "",
         "lead_photo_caption": "",
         "source_name": "Акорда",

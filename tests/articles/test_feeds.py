@@ -1,59 +1,21 @@
 """Feeds: valid RSS 2.0 and Atom for the site, sections, tags and authors; published only."""
 
-import os
 from datetime import timedelta
-from functools import cache
-from pathlib import Path
 
 import lxml.etree as etree
+import lxml.html
 import pytest
 from django.utils import timezone
 
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_photo, make_section
+from tests.schemas import assert_valid, atom_schema, fetch, require_schemas, rss_schema
 
 pytestmark = pytest.mark.django_db
-
-SCHEMAS = Path(
-    os.environ.get(
-        "ORACLES_SCHEMA_DIR", Path(__file__).resolve().parents[3] / "shared/oracles/schemas"
-    )
-)
-
-
-@cache
-def rss_schema():
-    return etree.XMLSchema(etree.parse(str(SCHEMAS / "rss-2_0.xsd")))
-
-
-@cache
-def atom_schema():
-    import rnc2rng
-
-    grammar = rnc2rng.dumps(rnc2rng.load(str(SCHEMAS / "atom.rnc")))
-    # The converter declares the RFC's empty "local" namespace, which XML forbids.
-    return etree.RelaxNG(etree.fromstring(grammar.replace('xmlns:local=""', "").encode()))
-
-
-def fetch(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return etree.fromstring(response.content)
-
-
-def assert_valid(document, schema):
-    if not schema.validate(document):
-        raise AssertionError(str(schema.error_log))
 
 
 @pytest.fixture
 def newsroom():
-    if not SCHEMAS.exists():
-        reason = (
-            f"no schemas at {SCHEMAS} (the team's shared/ beside the clone, or ORACLES_SCHEMA_DIR)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must validate the feeds, but there are {reason}")
-        pytest.skip(reason)
+    require_schemas()
     section, author = make_section("События"), make_author("Ирина Капитанова")
     make_article(
         "Токаев встретился с главой МККК",
@@ -125,3 +87,63 @@ def test_feed_query_budget_does_not_grow_with_stories(
     # owner; stories; bylines; renditions; tags
     with django_assert_max_num_queries(5):
         assert client.get("/rss/sections/sobytiya/").status_code == 200
+
+
+YANDEX = "http://news.yandex.ru"
+
+
+def test_yandex_news_feed_carries_the_full_text_without_markup(client, newsroom, settings):
+    settings.NEWSROOM_SITE_URL = "https://news.example.kz"
+    make_article(
+        "С фото",
+        section=newsroom[0],
+        lead_photo=make_photo(credit_line="akorda.kz"),
+        body="<p>Первый абзац.</p><blockquote><p>Цитата.</p></blockquote>",
+    )
+    document = fetch(client, "/rss/yandex/")
+    assert_valid(document, rss_schema())
+    item = document.xpath("//item[title='С фото']")[0]
+    full_text = item.findtext(f"{{{YANDEX}}}full-text")
+    assert "Первый абзац." in full_text and "Цитата." in full_text
+    assert "<" not in full_text
+    enclosure = item.find("enclosure")
+    assert enclosure.get("url").startswith("https://news.example.kz/uploads/renditions/")
+    assert enclosure.get("type") == "image/jpeg" and int(enclosure.get("length")) > 0
+    # Only published stories, as everywhere.
+    assert document.xpath("//item/title/text()") == ["С фото", "Токаев встретился с главой МККК"]
+
+
+def test_dzen_feed_carries_html_with_the_lead_photo_and_its_credit(client, newsroom, settings):
+    settings.NEWSROOM_SITE_URL = "https://news.example.kz"
+    make_article(
+        "С фото",
+        section=newsroom[0],
+        lead_photo=make_photo(credit_line="Данияр Сейітқали"),
+        lead_photo_caption="Площадь перед Акордой",
+        body="<p>Текст <strong>с разметкой</strong>.</p>",
+    )
+    document = fetch(client, "/rss/dzen/")
+    assert_valid(document, rss_schema())
+    item = document.xpath("//item[title='С фото']")[0]
+    assert item.find("enclosure").get("type") == "image/jpeg"
+    content = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    html = lxml.html.fromstring(content)
+    assert html.xpath("//figure/img/@src")[0].startswith("https://news.example.kz/")
+    assert html.xpath("//figcaption/span[@class='copyright']/text()") == ["Данияр Сейітқали"]
+    assert "Площадь перед Акордой" in html.xpath("string(//figcaption)")
+    assert "<strong>с разметкой</strong>" in content
+    assert "format-article" in item.xpath("category/text()")
+
+
+def test_aggregator_feeds_survive_control_characters(client, newsroom):
+    make_article("Заголовок\x0bс\x08символами", body="<p>Текст\x1f.</p>", section=newsroom[0])
+    for url in ("/rss/yandex/", "/rss/dzen/"):
+        assert_valid(fetch(client, url), rss_schema())
+
+
+def test_each_edition_has_its_own_feeds(client, newsroom):
+    make_article("Қазақша жаңалық", language="kk", section=newsroom[0])
+    assert fetch(client, "/kk/rss/").xpath("//item/title/text()") == ["Қазақша жаңалық"]
+    assert "Қазақша жаңалық" not in client.get("/rss/").content.decode()
+    link = fetch(client, "/kk/rss/").xpath("//item/link/text()")[0]
+    assert link.startswith("http://testserver/kk/sobytiya/")
