@@ -12,6 +12,7 @@ Everything the site writes at run time (database, uploads, secrets) lives in var
 import hashlib
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import venv
@@ -66,6 +67,7 @@ def test(pytest_args):
         check_env = env | {"DJANGO_SETTINGS_MODULE": "tests.settings"}
         if subprocess.call([executable, *check[1:]], cwd=ROOT, env=check_env) != 0:
             failed.append(" ".join(check))
+    install_validators()
     status = subprocess.call([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
     if failed:
         print("Failed checks: " + "; ".join(failed), file=sys.stderr)
@@ -88,6 +90,21 @@ def install(requirements):
     print(f"Installing {requirements} …", flush=True)
     step([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
     step([str(PYTHON), "-m", "pip", "install", "--quiet", "-r", requirements])
+    stamp.write_text(digest)
+
+
+def install_validators():
+    """The Nu Html Checker and axe-core, from package.json, where npm is at hand."""
+    stamp = ROOT / "node_modules" / ".installed-package.json"
+    digest = hashlib.sha256((ROOT / "package.json").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print("No npm here: the HTML and accessibility validators will skip.", flush=True)
+        return
+    print("Installing the validators (package.json) …", flush=True)
+    step([npm, "install", "--no-package-lock", "--no-audit", "--no-fund", "--silent"])
     stamp.write_text(digest)
 
 

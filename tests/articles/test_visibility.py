@@ -33,10 +33,15 @@ def test_unpublished_story_answers_404_everywhere_a_reader_could_find_it(client,
         published_at=timezone.now() + timedelta(days=1) if kind == "scheduled" else None,
     )
     assert client.get(hidden.get_absolute_url()).status_code == 404
-    for url in ["/", section.get_absolute_url(), author.get_absolute_url()]:
+    everywhere = [
+        "/", section.get_absolute_url(), author.get_absolute_url(), "/search/?q=секретный",
+        "/rss/", "/rss/yandex/", "/rss/dzen/", "/sitemaps/stories.xml", "/sitemaps/news.xml",
+    ]  # fmt: skip
+    for url in everywhere:
         response = client.get(url)
-        assert response.status_code == 200
-        assert "Секретный материал" not in response.content.decode()
+        assert response.status_code == 200, url
+        assert "Секретный материал" not in response.content.decode(), url
+        assert hidden.get_absolute_url() not in response.content.decode(), url
     assert client.get("/tags/embargo/").status_code == 200
     assert "Секретный материал" not in client.get("/tags/embargo/").content.decode()
 
@@ -46,4 +51,5 @@ def test_scheduled_story_appears_once_its_moment_has_come(client):
     assert client.get(story.get_absolute_url()).status_code == 404
     Article.objects.filter(pk=story.pk).update(published_at=timezone.now() - timedelta(seconds=1))
     assert client.get(story.get_absolute_url()).status_code == 200
-    assert "Материал по расписанию" in client.get("/").content.decode()
+    for url in ["/", "/search/?q=расписанию", "/rss/yandex/", "/sitemaps/news.xml"]:
+        assert story.get_absolute_url() in client.get(url).content.decode(), url
