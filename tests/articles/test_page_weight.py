@@ -38,7 +38,6 @@ def test_a_long_story_page_stays_under_60_kb_of_html(client):
     story.related_stories.set(make_article(section=section) for _ in range(4))
     size = len(client.get(story.get_absolute_url()).content)
     assert size < STORY_HTML_LIMIT, f"{size} bytes"
-    print(f"story page: {size} bytes")
 
 
 def test_the_stylesheet_stays_under_30_kb():
