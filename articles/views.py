@@ -161,16 +161,20 @@ def article_detail(request, section, pk, slug):
     context = previews.story_context(article)
     context["related"] = read_also(article, context["related"], context["tags"])
     context["translations"] = translations = article.translation_group()
-    # The language switch leads to this story's translations where there are some.
+    # The language switch leads to the story's translations, else to that edition's front page.
     elsewhere = {story.language: story.get_absolute_url() for story in translations}
+    elsewhere[article.language] = article.get_absolute_url()
     context["editions"] = [
-        edition | {"url": elsewhere.get(edition["code"], edition["url"])} for edition in editions()
+        edition | {"url": elsewhere.get(edition["code"], edition["front"])}
+        for edition in editions()
     ]
     names = {edition["code"]: edition["name"] for edition in context["editions"]}
     context["translation_links"] = [(story, names[story.language]) for story in translations]
     context["og_locale"] = OG_LOCALES.get(article.language, article.language)
     if article.lead_photo:
-        context["share_image"] = absolute_url(article.lead_photo.rendition_url(SHARE_SPEC))
+        made = {rendition.spec: rendition for rendition in article.lead_photo.renditions.all()}
+        share = article.lead_photo.rendition_url(SHARE_SPEC, made)
+        context["share_image"] = absolute_url(share)
     return render(request, "articles/article_detail.html", context)
 
 

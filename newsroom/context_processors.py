@@ -1,28 +1,33 @@
 from django.conf import settings
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info, override
 
 
 def publication(request):
-    return {"publisher": settings.NEWSROOM_PUBLISHER, "editions": editions}
+    return {"publisher": settings.NEWSROOM_PUBLISHER, "editions": lambda: editions(request)}
 
 
 # How each language calls itself on a switch; Django's «Қазақ» is the people, not the language.
 OWN_NAMES = {"kk": "Қазақша"}
 
 
-def editions():
-    """The site's language editions, each linked at its front page."""
+def editions(request=None):
+    """
+    The site's language editions: ``url`` is this page in that edition (a
+    section's page leads to the same section), ``front`` its front page.
+    """
     current = get_language()
     result = []
     for code, _name in settings.LANGUAGES:
         with override(code):
-            url = reverse("articles:front-page")
+            front = reverse("articles:front-page")
+        here = request.get_full_path() if request is not None else None
         result.append(
             {
                 "code": code,
                 "name": OWN_NAMES.get(code) or get_language_info(code)["name_local"],
-                "url": url,
+                "url": translate_url(here, code) if here else front,
+                "front": front,
                 "current": code == current,
             }
         )

@@ -117,7 +117,9 @@ def story_structured_data(article, bylines, tags):
         data["image"] = [
             {
                 "@type": "ImageObject",
-                "url": absolute_url(photo.rendition_url(SHARE_SPEC)),
+                "url": absolute_url(
+                    photo.rendition_url(SHARE_SPEC, {r.spec: r for r in photo.renditions.all()})
+                ),
                 "width": SHARE_SIZE[0],
                 "height": SHARE_SIZE[1],
                 "caption": article.lead_photo_text,

@@ -86,7 +86,7 @@ def test_translations_link_to_each_other_with_hreflang(client, story_in_three_la
     switch = html.xpath("//nav[@class='editions']//a")
     assert {a.get("hreflang"): a.get("href") for a in switch} == {
         "ru": original.get_absolute_url(),
-        "kk": "/kk/",
+        "kk": kazakh.get_absolute_url(),
         "en": english.get_absolute_url(),
     }
     assert html.xpath("//p[@class='translations']/a/text()") == ["Русский", "English"]
@@ -137,3 +137,30 @@ def test_a_second_translation_into_the_same_language_is_refused(story_in_three_l
 @pytest.mark.parametrize("url", ["/de/", "/kk/kk/", "/KK/", "/kk/nope/", "/en/authors/nope/"])
 def test_unknown_editions_and_pages_answer_404(client, url):
     assert client.get(url).status_code == 404
+
+
+def test_the_language_switch_leads_to_the_same_page_in_another_edition(client):
+    section = make_section("События", name_kk="Оқиғалар")
+    make_article(section=section)
+    switch = page(client, f"{section.get_absolute_url()}?page=1").xpath(
+        "//nav[@class='editions']//a"
+    )
+    assert {a.get("hreflang"): a.get("href") for a in switch} == {
+        "ru": f"/{section.slug}/?page=1",
+        "kk": f"/kk/{section.slug}/?page=1",
+        "en": f"/en/{section.slug}/?page=1",
+    }
+    search = page(client, "/kk/search/?q=%D1%82%D0%B5%D0%BA%D1%81%D1%82")
+    assert search.xpath("//nav[@class='editions']//a[@hreflang='ru']/@href") == [
+        "/search/?q=%D1%82%D0%B5%D0%BA%D1%81%D1%82"
+    ]
+
+
+def test_a_missing_page_offers_the_front_page_of_each_edition(client):
+    response = client.get("/kk/nope/")
+    assert response.status_code == 404
+    html = lxml.html.fromstring(response.content.decode())
+    assert html.get("lang") == "kk"
+    links = html.xpath("//nav[@class='editions']//a/@href")
+    assert links == ["/", "/kk/", "/en/"]
+    assert not html.xpath("//link[@rel='canonical']")

@@ -50,7 +50,7 @@ def test_story_has_opengraph_and_twitter_cards_with_the_share_crop(client, story
     assert meta(html, "og:title") == story.title
     assert meta(html, "og:description") == story.lead
     assert meta(html, "og:url") == SITE + story.get_absolute_url()
-    assert meta(html, "og:image").startswith(SITE + "/img/") and meta(html, "og:image").endswith(
+    assert meta(html, "og:image").startswith(SITE + "/") and meta(html, "og:image").endswith(
         "/share.jpg"
     )
     assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("1200", "630")

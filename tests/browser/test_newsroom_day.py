@@ -46,6 +46,9 @@ def test_reporter_files_editors_schedule_and_a_reader_sees_it_at_its_moment(live
     editor_box.press_sequentially("Для студентов откроют ещё один зал.")
     with reporter.expect_popup() as lookup:
         reporter.click("#lookup_id_body_photo")
+    # The admin hands the choice back to the story only once the popup's scripts
+    # have run; a click before that would open the photo inside the popup.
+    lookup.value.wait_for_load_state("load")
     lookup.value.locator("#result_list tbody a", has_text="Читальный зал").first.click()
     expect(reporter.locator(".field-body [contenteditable=true] figure img")).to_have_count(1)
     choose_in_autocomplete(reporter, reporter.locator("#bylines-0"), "Ирина Тестова")
