@@ -355,12 +355,12 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update_search_vectors()
 
     def get_absolute_url(self):
+        kwargs = {"section": self.section.slug, "pk": self.pk, "slug": self.slug}
+        if self.language == get_language():
+            return reverse("articles:article", kwargs=kwargs)
         # A story lives in its own language's edition, whatever page links to it.
         with override(self.language):
-            return reverse(
-                "articles:article",
-                kwargs={"section": self.section.slug, "pk": self.pk, "slug": self.slug},
-            )
+            return reverse("articles:article", kwargs=kwargs)
 
     def clean(self):
         fill_slug(self, "title")

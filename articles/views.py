@@ -1,4 +1,4 @@
-from django.db.models import F, Prefetch, Q, Window
+from django.db.models import F, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +17,8 @@ from newsroom.site import absolute_url
 STORIES_PER_PAGE = 20
 LATEST_ON_FRONT_PAGE = 10
 STORIES_PER_SECTION_BLOCK = 4
+# How far back the front page looks for its top story and section blocks.
+FRONT_PAGE_WINDOW = 300
 PHOTOS_ON_AUTHOR_PAGE = 12
 READ_ALSO_LENGTH = 4
 OG_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_GB"}
@@ -33,7 +35,10 @@ class FrontPageView(TemplateView):
     template_name = "articles/front_page.html"
 
     def get_context_data(self, **kwargs):
-        stories = edition()
+        # Only the newest stories compete for the front page, so its queries cost
+        # the same with a hundred stories in the archive or a million.
+        newest = edition().order_by("-published_at", "-pk").values("pk")[:FRONT_PAGE_WINDOW]
+        stories = edition().filter(pk__in=Subquery(newest))
         top_id = stories.order_by("-is_top", "-published_at", "-pk").values_list("pk", flat=True)
         top_id = top_id.first()
         latest_ids = list(
