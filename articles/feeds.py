@@ -46,8 +46,12 @@ class StoriesFeed(Feed):
     def title(self, owner):
         return xml_text(settings.NEWSROOM_PUBLISHER)
 
+    # Absolute at the configured address, which Django's syndication then leaves alone.
     def link(self, owner):
-        return reverse("articles:front-page")
+        return absolute_url(reverse("articles:front-page"))
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
 
     def description(self, owner):
         return _("The latest news from %(publisher)s.") % {"publisher": settings.NEWSROOM_PUBLISHER}
@@ -85,7 +89,7 @@ class SectionFeed(StoriesFeed):
         return xml_text(f"{owner.name} — {settings.NEWSROOM_PUBLISHER}")
 
     def link(self, owner):
-        return owner.get_absolute_url()
+        return absolute_url(owner.get_absolute_url())
 
 
 class TagFeed(SectionFeed):

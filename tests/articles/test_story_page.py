@@ -164,3 +164,27 @@ def test_body_is_rendered_as_html_without_scripts(client):
     assert "<p>Текст</p>" in content
     for hostile in ["<script", "onclick", "javascript:", "<iframe"]:
         assert hostile not in content
+
+
+def test_read_also_puts_the_editors_choice_first_then_recent_stories_of_the_section_or_tags(
+    client,
+):
+    from django.utils import timezone
+
+    from tests.factories import make_section
+
+    def hours_ago(hours):
+        return timezone.now() - timezone.timedelta(hours=hours)
+
+    section, other = make_section("События"), make_section("Спорт")
+    chosen = make_article("Выбор редактора", section=other, published_at=hours_ago(90))
+    same_section = make_article("Та же рубрика", section=section, published_at=hours_ago(3))
+    same_tag = make_article("Тот же тег", section=other, tags=["МККК"], published_at=hours_ago(2))
+    make_article("Чужая тема", section=other, published_at=hours_ago(1))
+    make_article("Черновик той же рубрики", section=section, published=False)
+    make_article("На казахском", section=section, language="kk", published_at=hours_ago(1))
+    story = make_article("Материал", section=section, tags=["МККК"])
+    story.related_stories.set([chosen])
+    html = lxml.html.fromstring(client.get(story.get_absolute_url()).content.decode())
+    titles = html.xpath("//aside[@class='read-also']//a/text()")
+    assert titles == [chosen.title, same_tag.title, same_section.title]

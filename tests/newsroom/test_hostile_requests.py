@@ -58,3 +58,28 @@ def test_the_refusal_of_a_null_character_speaks_russian(client):
     response = client.get("/?q=%00")
     assert response.status_code == 400
     assert "недопустим" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search/?q=%ZZ%",
+        "/kk/search/?q=" + "%F0%9F%99%82" * 300,
+        "/en/search/?q=a&page=-1",
+        "/search/?q[]=x&q=y",
+        "/%D0%B0%D0%B1/",
+        "/kk/../admin/",
+        "/en/rss/tags/%F0%9F%99%82/",
+        "/sitemaps/stories.xml?p=%00",
+        "/sitemaps/stories.xml?p=99999999999999999999",
+        "/sitemaps/..%2Fsettings.xml",
+        "/robots.txt?x=%FF",
+        "/xx/",
+        "/kk/kk/",
+        "/en/preview/forged-token/",
+        "/kk/sobytiya/1-x/?page=%FF",
+    ],
+)
+def test_odd_addresses_on_the_reader_side_answer_4xx_or_a_page(client, url):
+    make_article()
+    assert client.get(url).status_code in {200, 301, 400, 404}
