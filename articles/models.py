@@ -613,3 +613,26 @@ reversion.register(
     # Derived from the body on every save, restored ones included.
     exclude=["edit_token", "body_text", "search_vector"],
 )
+
+
+class SiteVersion(models.Model):
+    """
+    A number that grows whenever anything readers see is saved or deleted.
+
+    Cached pages are stored under it (articles/caching.py), so one save retires
+    them all at once, in every worker process, whatever the cache backend.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("site version")
+        verbose_name_plural = _("site versions")
+
+    def __str__(self):
+        return str(self.number)
+
+    @classmethod
+    def bump(cls):
+        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
+            cls.objects.get_or_create(pk=1)

@@ -173,6 +173,11 @@ NEWSROOM_PUBLISHER = os.environ.get("NEWSROOM_PUBLISHER", "Newsroom")
 # The public address of the site, for every absolute link it gives away: canonical
 # links, sitemaps, robots.txt, structured data, share cards.
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Readers' pages are kept in Django's cache for at most this long, and never past
+# an edit or a scheduled story's moment (articles/caching.py); 0 turns it off.
+# The default cache lives in each process, which is correct (the version that
+# retires pages is in the database) but keeps a copy per worker.
+NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 600))
 # How long a story's share link works for people without an account.
 NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", 48))
 

@@ -7,12 +7,13 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles import sitemaps
+from articles.caching import reader_page
 
 urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
-    path("sitemap.xml", sitemaps.index, name="sitemap-index"),
-    path("sitemaps/news.xml", sitemaps.news, name="sitemap-news"),
-    path("sitemaps/<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap.xml", reader_page(sitemaps.index), name="sitemap-index"),
+    path("sitemaps/news.xml", reader_page(sitemaps.news), name="sitemap-news"),
+    path("sitemaps/<slug:section>.xml", reader_page(sitemaps.sitemap), name="sitemap"),
     path("", include("media.urls")),
 ]
 

@@ -27,3 +27,8 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Query budgets measure a page being made; tests/articles/test_page_cache.py
+# turns the cache on where it is the subject.
+NEWSROOM_PAGE_CACHE_SECONDS = 0
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
