@@ -30,7 +30,11 @@ def edition():
 
 
 class FrontPageView(TemplateView):
-    """The top story, the latest ones, and each section's latest few."""
+    """
+    The top story, the latest ones, and each section's latest few. A section's
+    block shows its newest stories even when the latest news shows them too:
+    a reader who looks for sport looks at the sport block.
+    """
 
     template_name = "articles/front_page.html"
 
@@ -47,7 +51,7 @@ class FrontPageView(TemplateView):
             .values_list("pk", flat=True)[:LATEST_ON_FRONT_PAGE]
         )
         block_rows = list(
-            stories.exclude(pk__in=[top_id, *latest_ids])
+            stories.exclude(pk=top_id)
             .annotate(
                 place=Window(
                     RowNumber(),
