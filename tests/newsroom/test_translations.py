@@ -50,3 +50,17 @@ def test_the_admin_speaks_the_language_of_its_address(client, prefix, word):
     response = client.get(f"{prefix}/admin/login/")
     assert response.status_code == 200
     assert word in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("prefix", "label"), [("", "Заголовок"), ("/kk", "Тақырып"), ("/en", "Headline")]
+)
+def test_an_editor_writes_a_story_in_the_admin_in_any_of_the_three_languages(client, prefix, label):
+    from tests.factories import make_editor
+
+    client.force_login(make_editor())
+    for url in ["/admin/articles/article/add/", "/admin/media/photo/upload/", "/admin/"]:
+        response = client.get(prefix + url)
+        assert response.status_code == 200, prefix + url
+    assert label in client.get(prefix + "/admin/articles/article/add/").content.decode()
