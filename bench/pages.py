@@ -20,15 +20,14 @@ Renditions are made before timing, as the renditions command does in production.
 
 import argparse
 import os
-import platform
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import machine, measure  # noqa: E402
 
 
 def main():
@@ -56,13 +55,19 @@ def main():
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     call_command("load_demo", "--no-editor", verbosity=0)
+    from articles.models import Article
+    from articles.views import STORIES_PER_PAGE
+
     story, section, tag, author = fill(options.stories)
     call_command("renditions", "--formats", "jpeg,webp", verbosity=0)
 
+    # A page deep in the section (the 3rd, if the section has that many).
+    in_section = Article.objects.published().in_section(section).count()
+    deep = min(3, max(1, -(-in_section // STORIES_PER_PAGE)))
     pages = {
         "front page": "/",
         "section": section.get_absolute_url(),
-        "section, page 3": section.get_absolute_url() + "?page=3",
+        f"section, page {deep}": section.get_absolute_url() + f"?page={deep}",
         "tag": tag.get_absolute_url(),
         "author": author.get_absolute_url(),
         "story": story.get_absolute_url(),
@@ -73,45 +78,19 @@ def main():
     }
     client = Client()
     print(f"{connection.vendor}, {options.stories} extra stories, {options.repeat} requests a page")
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")  # fmt: skip
+    print(machine())
     print(
         f"{'page':<20} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>6} {'cached ms':>10}"
     )
     for name, url in pages.items():
         settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
-        for _ in range(5):
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-        queries = []
-        with connection.execute_wrapper(counting(queries)):
-            response = client.get(url)
-        times = []
-        for _ in range(options.repeat):
-            start = time.perf_counter()
-            client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-        times.sort()
-        p95 = times[int(len(times) * 0.95) - 1]
-        size = len(response.content) / 1024
+        made = measure(client, url, options.repeat, connection)
         settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
-        cached = []
-        for _ in range(options.repeat):
-            start = time.perf_counter()
-            client.get(url)
-            cached.append((time.perf_counter() - start) * 1000)
+        cached = measure(client, url, options.repeat, connection)
         print(
-            f"{name:<20} {statistics.median(times):>10.2f} {p95:>8.2f} "
-            f"{len(queries):>8} {size:>6.1f} {statistics.median(cached):>10.2f}"
+            f"{name:<20} {made['median']:>10.2f} {made['p95']:>8.2f} "
+            f"{made['queries']:>8} {made['kb']:>6.1f} {cached['median']:>10.2f}"
         )
-
-
-def counting(queries):
-    def wrapper(execute, sql, *args):
-        queries.append(sql)
-        return execute(sql, *args)
-
-    return wrapper
 
 
 def fill(count):
