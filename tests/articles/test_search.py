@@ -6,7 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.search import kazakh_stem, words
-from tests.factories import make_article
+from tests.factories import make_article, make_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,14 @@ def test_search_shows_snippets_with_the_words_marked_and_escapes_the_rest(client
     assert "<script>alert(1)" not in page
     snippet = lxml.html.fromstring(page).xpath("//p[@class='snippet']")[0]
     assert [mark.text for mark in snippet.xpath(".//mark")] == ["помощь"]
+
+
+def test_search_results_show_the_lead_photo_with_its_credit(client):
+    make_article("Выборы в маслихат", lead_photo=make_photo(credit_line="Данияр Сейітқали"))
+    html = lxml.html.fromstring(client.get("/search/", {"q": "выборы"}).content.decode())
+    (result,) = html.xpath("//li[@class='search-result']")
+    assert result.xpath(".//picture")
+    assert "Фото: Данияр Сейітқали" in " ".join(result.xpath("string(.//figcaption)").split())
 
 
 def test_search_finds_only_published_stories_of_the_current_edition(client):
