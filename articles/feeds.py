@@ -4,8 +4,6 @@ full-text feeds that aggregators read: Yandex News (``yandex:full-text``) and
 Dzen (the story as HTML, the lead photo as an enclosure with its credit).
 """
 
-import re
-
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -17,18 +15,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Section, Tag
-from articles.templatetags.stories import story_body
+from articles.templatetags.stories import story_body, xml_text
 from media.specs import SHARE_SIZE, SHARE_SPEC
 from newsroom.models import Author
 from newsroom.site import absolute_url
 
 FEED_LENGTH = 30
-# Characters XML 1.0 forbids: one in a headline would make the whole feed unreadable.
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def xml_text(text):
-    return NOT_IN_XML.sub("", text or "")
 
 
 class StoriesFeed(Feed):
@@ -86,7 +78,8 @@ class SectionFeed(StoriesFeed):
         return Article.objects.published().in_language().in_section(owner)
 
     def title(self, owner):
-        return xml_text(f"{owner.name} — {settings.NEWSROOM_PUBLISHER}")
+        name = getattr(owner, "local_name", owner.name)  # a section's name in this edition
+        return xml_text(f"{name} — {settings.NEWSROOM_PUBLISHER}")
 
     def link(self, owner):
         return absolute_url(owner.get_absolute_url())

@@ -140,6 +140,15 @@ def test_aggregator_feeds_survive_control_characters(client, newsroom):
         assert_valid(fetch(client, url), rss_schema())
 
 
+def test_a_section_feed_is_titled_in_the_editions_language(client, newsroom):
+    section = newsroom[0]
+    section.name_kk = "Оқиғалар"
+    section.save()
+    make_article("Қазақша жаңалық", language="kk", section=section)
+    title = fetch(client, "/kk/rss/sections/sobytiya/").findtext("channel/title")
+    assert title.startswith("Оқиғалар — ")
+
+
 def test_each_edition_has_its_own_feeds(client, newsroom):
     make_article("Қазақша жаңалық", language="kk", section=newsroom[0])
     assert fetch(client, "/kk/rss/").xpath("//item/title/text()") == ["Қазақша жаңалық"]
