@@ -8,14 +8,13 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_article, make_author, make_photo, make_section
-from tests.schemas import assert_valid, atom_schema, fetch, require_schemas, rss_schema
+from tests.schemas import assert_valid, atom_schema, fetch, rss_schema
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def newsroom(settings):
-    require_schemas()
     settings.NEWSROOM_SITE_URL = "https://news.example.kz"
     section, author = make_section("События"), make_author("Ирина Капитанова")
     make_article(

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_article, make_author, make_photo, make_section
-from tests.schemas import assert_valid, fetch, require_schemas, sitemap_schema
+from tests.schemas import assert_valid, fetch, sitemap_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,6 @@ SITE = "https://news.example.kz"
 
 @pytest.fixture
 def newsroom(settings):
-    require_schemas()
     settings.NEWSROOM_SITE_URL = SITE
     section, author = make_section("События"), make_author("Ирина Капитанова")
     make_article("Сегодняшняя новость", section=section, authors=[author], lead_photo=make_photo())
