@@ -1,77 +1,269 @@
 """
-Readers' pages from Django's cache: rendered once, served until something changes.
+Readers' pages from Django's cache, and the HTTP headers that let a browser,
+nginx or a CDN keep them too.
 
-A page is stored under the site's version (SiteVersion), which grows on every
-save or deletion of a story, byline, tag, section, author or photo, so an edit,
-a correction or an unpublished story shows at once. A scheduled story appears
-without anyone saving anything, so a page is kept at most until the next
-scheduled publication time. Only whole 200 answers to GET are kept; previews,
-search and anything for a signed-in session are not decorated with this.
+Every cached page is stored under the site's *state*: a random token, the
+moment it was drawn and the next scheduled publication. The state lives in the
+cache itself, shared by every worker (Redis in production, files on one
+machine), so a page served from the cache costs no database query.
+
+A change that readers could see draws a new token, which retires every page at
+once. A change they could not see (a draft, a scheduled story before its
+moment, a photo no published story uses, a rendition) retires nothing, so the
+cache stays warm while the newsroom works. A scheduled story appears without
+anyone saving anything: when its moment has passed, the first request draws a
+new token. Only whole 200 answers to GET and HEAD are kept; previews and
+search are not decorated with this.
 """
 
 import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Subquery
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from articles.models import Article, SiteVersion
+logger = logging.getLogger(__name__)
 
-# Saving these changes nothing a reader sees (renditions are made by page views).
-NOT_CONTENT = {"Rendition", "PreviewLink", "SiteVersion", "User"}
-WATCHED_APPS = {"articles", "media", "newsroom"}
+STATE_KEY = "newsroom:site-state"
+
+# Sent after every change that readers could see, once the change is committed.
+# A front cache or CDN in front of the site purges here: connect a receiver
+# (for example in a project's AppConfig.ready) that asks it to drop the site's
+# pages. ``changed`` is the object whose change retired the pages.
+pages_retired = Signal()
+
+# How long a browser may reuse a page before asking again (with its ETag, so
+# the answer is usually an empty 304), and how long a shared cache may serve
+# a stale page while it fetches a fresh one.
+BROWSER_SECONDS = 0
+STALE_WHILE_REVALIDATE_SECONDS = 60
 
 
-def reader_page(view):
-    """Serve the view's page from the cache while the site has not changed."""
+@dataclass(frozen=True)
+class SiteState:
+    token: str
+    changed_at: datetime
+    next_publication: datetime | None
+
+
+def site_state():
+    """The current state; a new one if the cache lost it or a scheduled moment has passed."""
+    state = cache.get(STATE_KEY)
+    if state is None or (
+        state.next_publication is not None and state.next_publication <= timezone.now()
+    ):
+        state = _new_state()
+    return state
+
+
+def _new_state():
+    from articles.models import Article
+
+    state = SiteState(
+        token=secrets.token_hex(8),
+        changed_at=timezone.now().replace(microsecond=0),
+        next_publication=Article.objects.next_publication_time(),
+    )
+    cache.set(STATE_KEY, state, None)
+    return state
+
+
+def retire_pages(changed=None):
+    """
+    Retire every cached page: now, and again when the transaction commits.
+
+    Now, so that the next request inside this process sees the change; again
+    after the commit, because a page made between now and the commit would
+    show the old content under the new token.
+    """
+    _new_state()
+    transaction.on_commit(lambda: _retire_after_commit(changed))
+
+
+def _retire_after_commit(changed):
+    _new_state()
+    pages_retired.send(sender=type(changed) if changed is not None else None, changed=changed)
+
+
+def note_scheduled(moment):
+    """A story will appear at ``moment``: no cached page may outlive it."""
+    state = cache.get(STATE_KEY)
+    if state is None or moment is None:
+        return
+    if state.next_publication is None or moment < state.next_publication:
+        cache.set(
+            STATE_KEY,
+            SiteState(state.token, state.changed_at, moment),
+            None,
+        )
+
+
+def reader_page(view, params=("page",)):
+    """
+    Serve the view's page from the cache while the site has not changed, with
+    validators (ETag, Last-Modified) and Cache-Control for browsers and CDNs.
+
+    ``params`` are the query parameters that change the page; any other
+    (``utm_source``, ``fbclid`` …) shares the page's one cache entry.
+    """
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        if not settings.NEWSROOM_PAGE_CACHE_SECONDS or request.method not in {"GET", "HEAD"}:
+        if request.method not in {"GET", "HEAD"}:
             return view(request, *args, **kwargs)
-        version, next_publication = current_state()
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"newsroom:page:{version}:{get_language()}:{request.method}:{path}"
-        response = cache.get(key)
-        if response is not None:
-            return response
-        response = view(request, *args, **kwargs)
-        seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
-        if next_publication is not None:
-            seconds = min(seconds, int((next_publication - timezone.now()).total_seconds()))
-        if response.status_code == 200 and not response.streaming and seconds > 0:
-            if callable(getattr(response, "render", None)):
-                response.add_post_render_callback(lambda page: cache.set(key, page, seconds))
-            else:
-                cache.set(key, response, seconds)
-        return response
+        state = site_state()
+        key = page_key(request, params, state)
+        etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:24]}"'
+        seconds = lifetime(state)
+        # A browser or CDN that holds this version of the page gets an empty 304.
+        unchanged = get_conditional_response(
+            request, etag=etag, last_modified=int(state.changed_at.timestamp())
+        )
+        if unchanged is not None:
+            return with_http_caching(unchanged, request, etag, state, seconds)
+        response = cache.get(key) if seconds else None
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming:
+                return response
+            if seconds:
+                store = lambda page: cache.set(key, page, seconds)  # noqa: E731
+                if callable(getattr(response, "render", None)):
+                    response.add_post_render_callback(store)
+                else:
+                    store(response)
+        return with_http_caching(response, request, etag, state, seconds)
 
     return cached_view
 
 
-def current_state():
-    """The site's version and the next scheduled publication time, in one query."""
-    scheduled = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values("published_at")[:1]
+def page_key(request, params, state):
+    query = "&".join(
+        f"{name}={value}"
+        for name in params
+        for value in request.GET.getlist(name)[:1]  # the view reads the first one
     )
-    row = SiteVersion.objects.filter(pk=1).annotate(next=Subquery(scheduled)).first()
-    return (row.number, row.next) if row else (0, None)
+    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    return f"newsroom:page:{state.token}:{get_language()}:{request.method}:{digest}"
 
 
-def content_changed(sender, action="post", **kwargs):
-    if not action.startswith("post"):  # m2m_changed also announces what it is about to do
+def lifetime(state):
+    """Seconds a page may be kept: the setting, and never past the next scheduled moment."""
+    seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    if state.next_publication is not None:
+        seconds = min(seconds, int((state.next_publication - timezone.now()).total_seconds()))
+    return max(seconds, 0)
+
+
+def with_http_caching(response, request, etag, state, seconds):
+    response["ETag"] = etag
+    # A page from the cache carries the headers of the request that made it.
+    del response["Cache-Control"]
+    response["Last-Modified"] = http_date(state.changed_at.timestamp())
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # A signed-in editor's copy is theirs: no shared cache keeps it.
+        patch_cache_control(response, private=True, no_cache=True)
+    elif seconds:
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=BROWSER_SECONDS,
+            s_maxage=seconds,
+            stale_while_revalidate=STALE_WHILE_REVALIDATE_SECONDS,
+        )
+    else:
+        patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+def readers_could_see(instance):
+    """Whether saving or deleting this object changes anything a reader can see."""
+    from articles.models import Article, Byline, Section, Tag, TaggedArticle
+    from media.models import Photo
+    from newsroom.models import Author
+
+    published = Article.objects.published()
+    if isinstance(instance, Article):
+        return instance.is_published or getattr(instance, "_was_published", False)
+    if isinstance(instance, Section):
+        return True  # every page's navigation lists every section
+    if isinstance(instance, Tag):
+        return TaggedArticle.objects.published().filter(tag=instance).exists()
+    if isinstance(instance, Author):
+        return (
+            Byline.objects.published().filter(author=instance).exists()
+            or published.filter(lead_photo__creator_author=instance).exists()
+        )
+    if isinstance(instance, Photo):
+        return published.filter(Q(lead_photo=instance) | Q(body_photos__photo=instance)).exists()
+    story_id = getattr(instance, "article_id", None) or getattr(instance, "content_object_id", None)
+    if story_id is not None:
+        return published.filter(pk=story_id).exists()
+    return False
+
+
+# Saving these changes nothing a reader sees: renditions are made for pages
+# that already link to their maker, share links are for people with the link.
+NOT_CONTENT = {"Rendition", "PreviewLink", "User"}
+WATCHED_APPS = {"articles", "media", "newsroom"}
+
+
+def watched(sender):
+    return sender._meta.app_label in WATCHED_APPS and sender.__name__ not in NOT_CONTENT
+
+
+def remember_visibility(sender, instance, **kwargs):
+    """Before a story is saved: could readers see it until now?"""
+    from articles.models import Article
+
+    if isinstance(instance, Article) and instance.pk is not None:
+        instance._was_published = Article.objects.published().filter(pk=instance.pk).exists()
+
+
+def content_saved(sender, instance, **kwargs):
+    if not watched(sender):
         return
-    if sender._meta.app_label in WATCHED_APPS and sender.__name__ not in NOT_CONTENT:
-        SiteVersion.bump()
+    if readers_could_see(instance):
+        retire_pages(instance)
+    elif getattr(instance, "is_scheduled", False):
+        note_scheduled(instance.published_at)
+
+
+def content_deleted(sender, instance, **kwargs):
+    if watched(sender) and (
+        getattr(instance, "_was_visible", False) or readers_could_see(instance)
+    ):
+        retire_pages(instance)
+
+
+def remember_deleted_visibility(sender, instance, **kwargs):
+    # After a deletion the rows that made it visible are gone: ask before.
+    if watched(sender):
+        instance._was_visible = readers_could_see(instance)
+
+
+def relations_changed(sender, instance, action, **kwargs):
+    # m2m_changed also announces what it is about to do; only what was done counts.
+    if action.startswith("post") and watched(sender) and readers_could_see(instance):
+        retire_pages(instance)
 
 
 def connect():
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(content_changed, dispatch_uid=f"newsroom-page-cache-{signal!r}")
+    pre_save.connect(remember_visibility, dispatch_uid="newsroom-page-cache-pre-save")
+    post_save.connect(content_saved, dispatch_uid="newsroom-page-cache-post-save")
+    pre_delete.connect(remember_deleted_visibility, dispatch_uid="newsroom-page-cache-pre-delete")
+    post_delete.connect(content_deleted, dispatch_uid="newsroom-page-cache-post-delete")
+    m2m_changed.connect(relations_changed, dispatch_uid="newsroom-page-cache-m2m")

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Section, Tag
+from articles.models import Article, Byline, Section, Tag, TaggedArticle
 from articles.templatetags.stories import story_body, xml_text
 from media.specs import SHARE_SIZE, SHARE_SPEC
 from newsroom.models import Author
@@ -26,14 +26,21 @@ FEED_LENGTH = 30
 class StoriesFeed(Feed):
     """The latest published stories of the site; subclasses narrow it to one owner."""
 
+    full_text = False  # aggregators' feeds carry the whole story
+
     def get_object(self, request, slug=None):
         return None
 
-    def stories(self, owner):
-        return Article.objects.published().in_language()
+    def story_ids(self, owner):
+        """The owner's stories' ids, newest first, as an index serves them."""
+        return Article.objects.published().in_language().newest_ids()
 
     def items(self, owner):
-        return self.stories(owner).for_listing().prefetch_related("tags")[:FEED_LENGTH]
+        ids = list(self.story_ids(owner)[:FEED_LENGTH])
+        stories = Article.objects.published().filter(pk__in=ids).for_listing()
+        if self.full_text:
+            stories = stories.defer(None)
+        return stories.prefetch_related("tags")
 
     def title(self, owner):
         return xml_text(settings.NEWSROOM_PUBLISHER)
@@ -74,8 +81,8 @@ class SectionFeed(StoriesFeed):
     def get_object(self, request, slug=None):
         return get_object_or_404(Section, slug=slug)
 
-    def stories(self, owner):
-        return Article.objects.published().in_language().in_section(owner)
+    def story_ids(self, owner):
+        return Article.objects.published().in_language().in_section(owner).newest_ids()
 
     def title(self, owner):
         name = getattr(owner, "local_name", owner.name)  # a section's name in this edition
@@ -89,16 +96,16 @@ class TagFeed(SectionFeed):
     def get_object(self, request, slug=None):
         return get_object_or_404(Tag, slug=slug)
 
-    def stories(self, owner):
-        return Article.objects.published().in_language().filter(tags=owner)
+    def story_ids(self, owner):
+        return TaggedArticle.objects.published().in_language().filter(tag=owner).newest_story_ids()
 
 
 class AuthorFeed(SectionFeed):
     def get_object(self, request, slug=None):
         return get_object_or_404(Author, slug=slug)
 
-    def stories(self, owner):
-        return Article.objects.published().in_language().filter(bylines__author=owner).distinct()
+    def story_ids(self, owner):
+        return Byline.objects.published().in_language().filter(author=owner).newest_story_ids()
 
 
 class Atom:
@@ -153,6 +160,7 @@ class YandexNewsFeed(ImageEnclosureMixin, StoriesFeed):
     """The edition's stories in full, as Yandex News takes them: plain text, no markup."""
 
     feed_type = YandexNewsRss
+    full_text = True
 
     def item_extra_kwargs(self, item):
         return {"full_text": xml_text(f"{item.lead}\n\n{item.body_text}")}
@@ -175,6 +183,7 @@ class DzenFeed(ImageEnclosureMixin, StoriesFeed):
     """The edition's stories as Dzen publishes them: HTML, photos credited in the caption."""
 
     feed_type = DzenRss
+    full_text = True
 
     def item_categories(self, item):
         # Dzen reads its own instructions from categories: an article, comments open.

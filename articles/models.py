@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Prefetch
+from django.db import connection, models
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -89,6 +89,93 @@ class Section(models.Model):
             raise ValidationError({"slug": _("This address is used by the site itself.")})
 
 
+def visible_to_readers(prefix=""):
+    """
+    The one rule for what readers may see: published, and its moment has come.
+
+    ``prefix`` names where a story's state is read: on the story itself, or on
+    a row that lists it and carries a copy of that state (``story_``).
+    """
+    return Q(
+        **{
+            f"{prefix}status": Article.Status.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
+def union_all(querysets):
+    """
+    The rows of several sliced querysets in one round trip.
+
+    Each part keeps its own ORDER BY and LIMIT, so each is read from its own
+    index («the newest four of every section»); Django's union() cannot say
+    that on SQLite, where a compound SELECT takes no ORDER BY in its parts.
+    """
+    parts, params = [], []
+    for number, queryset in enumerate(querysets):
+        sql, part_params = queryset.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS part{number}")
+        params.extend(part_params)
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
+
+
+class ListingQuerySet(models.QuerySet):
+    """Rows that list a story under an owner (a tag, an author), read through the story's copy."""
+
+    def published(self):
+        return self.filter(visible_to_readers("story_"))
+
+    def in_language(self, language=None):
+        return self.filter(story_language=language or get_language())
+
+    def newest_story_ids(self):
+        """Story ids, newest first: one index (owner, edition, state, time) serves it."""
+        story = self.model.story_field
+        return self.order_by("-story_published_at", f"-{story}").values_list(
+            f"{story}_id", flat=True
+        )
+
+
+class StoryStateCopy(models.Model):
+    """
+    A copy of the listed story's status, edition and publication time.
+
+    An owner's page (a tag's, an author's) wants its newest published stories.
+    With the state on the listing row, one index finds them, reading twenty
+    rows whether the owner has twenty stories or fifty thousand; a join to the
+    stories table would read and sort them all. Article.save() keeps the copy
+    current; readers' queries still end in Article.objects.published(), so a
+    stale copy could only leave a story out, never show one.
+    """
+
+    story_status = models.CharField(max_length=20, default="", editable=False)
+    story_language = models.CharField(max_length=8, default="", editable=False)
+    story_published_at = models.DateTimeField(null=True, editable=False)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.copy_story_state()
+        super().save(*args, **kwargs)
+
+    def copy_story_state(self):
+        story = getattr(self, self.story_field)
+        self.story_status = story.status
+        self.story_language = story.language
+        self.story_published_at = story.published_at
+
+
+STORY_STATE_FIELDS = ["story_status", "story_language", "story_published_at"]
+
+
 class Tag(TagBase):
     """A taggit tag whose slug is Latin, like every other slug on the site."""
 
@@ -104,9 +191,11 @@ class Tag(TagBase):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
-class TaggedArticle(TaggedItemBase):
+class TaggedArticle(StoryStateCopy, TaggedItemBase):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    story_field = "content_object"
 
     class Meta:
         verbose_name = _("tagged story")
@@ -114,6 +203,18 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")
         ]
+        indexes = [
+            models.Index(
+                fields=[
+                    "tag", "story_language", "story_status", "-story_published_at",
+                    "-content_object",
+                ],
+                name="tagged_article_listing_idx",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.content_object_id}: {self.tag}"
 
 
 def new_edit_token():
@@ -123,7 +224,7 @@ def new_edit_token():
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what readers may see."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(visible_to_readers())
 
     def in_section(self, section):
         return self.filter(section=section)
@@ -132,9 +233,38 @@ class ArticleQuerySet(models.QuerySet):
         """Each language is its own edition: /kk/ lists Kazakh stories, / Russian ones."""
         return self.filter(language=language or get_language())
 
-    def top_story(self):
+    def next_publication_time(self):
+        """When the next scheduled story appears; None if none is scheduled."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
+    def newest_ids(self):
+        """Ids, newest first: what every list reads from an index before it reads rows."""
+        return self.order_by("-published_at", "-pk").values_list("pk", flat=True)
+
+    def top_story_id(self):
         """The newest story editors marked as the top one, else the newest of all."""
-        return self.order_by("-is_top", "-published_at", "-pk").first()
+        rows = union_all(
+            [
+                self.filter(is_top=True).newest_ids()[:1].values_list("pk", "is_top"),
+                self.newest_ids()[:1].values_list("pk", "is_top"),
+            ]
+        )
+        marked = [pk for pk, is_top in rows if is_top]
+        return (marked or [pk for pk, _is_top in rows] or [None])[0]
+
+    def newest_ids_by_section(self, sections, count):
+        """(section id, story id) of each section's newest ``count``, in one query."""
+        return union_all(
+            self.in_section(section)
+            .order_by("-published_at", "-pk")[:count]
+            .values_list("section_id", "pk")
+            for section in sections
+        )
 
     def search(self, query):
         from articles import search
@@ -142,9 +272,10 @@ class ArticleQuerySet(models.QuerySet):
         return search.matching(self, query)
 
     def for_listing(self):
-        """What a list of stories shows: section, lead photo, bylines in order."""
+        """What a list of stories shows: section, lead photo, bylines in order; not the text."""
         return (
-            self.select_related("section", "lead_photo__creator_author")
+            self.defer("body", "body_text", "search_vector")
+            .select_related("section", "lead_photo__creator_author")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
                 "lead_photo__renditions",
@@ -156,6 +287,17 @@ class ArticleQuerySet(models.QuerySet):
         from articles import search
 
         return search.update_vectors(self)
+
+    def copy_to_listings(self):
+        """Copy these stories' state onto their bylines and tags (after a bulk change)."""
+        for model in (Byline, TaggedArticle):
+            story = OuterRef(f"{model.story_field}_id")
+            state = Article.objects.filter(pk=story)
+            model.objects.filter(**{f"{model.story_field}__in": self.values("pk")}).update(
+                story_status=Subquery(state.values("status")[:1]),
+                story_language=Subquery(state.values("language")[:1]),
+                story_published_at=Subquery(state.values("published_at")[:1]),
+            )
 
 
 class Article(models.Model):
@@ -332,10 +474,22 @@ class Article(models.Model):
                 violation_error_message=_("A published story needs a publication time."),
             ),
         ]
+        # Every reader's list is «the newest published stories of X»: each of
+        # these serves one X in index order, so a page reads its twenty rows
+        # and no more, whatever the size of the archive.
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_listing_idx"),
             models.Index(
-                fields=["language", "status", "-published_at"], name="article_edition_idx"
+                fields=["language", "status", "-published_at", "-id"], name="article_edition_idx"
+            ),
+            models.Index(
+                fields=["section", "language", "status", "-published_at", "-id"],
+                name="article_section_idx",
+            ),
+            models.Index(
+                fields=["language", "status", "-published_at", "-id"],
+                condition=Q(is_top=True),
+                name="article_top_idx",
             ),
             # On PostgreSQL the search vector also gets a GIN index (migration 0004).
         ]
@@ -353,6 +507,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
         self._record_body_photos()
         Article.objects.filter(pk=self.pk).update_search_vectors()
+        self.copy_state_to_listings()
 
     def get_absolute_url(self):
         kwargs = {"section": self.section.slug, "pk": self.pk, "slug": self.slug}
@@ -361,6 +516,15 @@ class Article(models.Model):
         # A story lives in its own language's edition, whatever page links to it.
         with override(self.language):
             return reverse("articles:article", kwargs=kwargs)
+
+    def copy_state_to_listings(self):
+        state = {
+            "story_status": self.status,
+            "story_language": self.language,
+            "story_published_at": self.published_at,
+        }
+        self.bylines.update(**state)
+        TaggedArticle.objects.filter(content_object=self).update(**state)
 
     def clean(self):
         fill_slug(self, "title")
@@ -479,7 +643,7 @@ class Article(models.Model):
         }
 
 
-class Byline(models.Model):
+class Byline(StoryStateCopy):
     """An author's credit on a story, in the order the story prints them."""
 
     class Role(models.TextChoices):
@@ -497,6 +661,8 @@ class Byline(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TEXT)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    story_field = "article"
+
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = _("byline")
@@ -506,6 +672,14 @@ class Byline(models.Model):
                 fields=["article", "author", "role"], name="byline_unique_author_role"
             ),
         ]
+        indexes = [
+            models.Index(
+                fields=[
+                    "author", "story_language", "story_status", "-story_published_at", "-article",
+                ],
+                name="byline_listing_idx",
+            ),
+        ]  # fmt: skip
 
     def __str__(self):
         return f"{self.author} ({self.get_role_display()})"
@@ -605,34 +779,12 @@ class PreviewLink(models.Model):
         )
 
 
-reversion.register(Byline)
-reversion.register(TaggedArticle)
+# The story's state copied onto bylines and tags follows the story, not its history.
+reversion.register(Byline, exclude=STORY_STATE_FIELDS)
+reversion.register(TaggedArticle, exclude=STORY_STATE_FIELDS)
 reversion.register(
     Article,
     follow=["bylines", "taggedarticle_set"],
     # Derived from the body on every save, restored ones included.
     exclude=["edit_token", "body_text", "search_vector"],
 )
-
-
-class SiteVersion(models.Model):
-    """
-    A number that grows whenever anything readers see is saved or deleted.
-
-    Cached pages are stored under it (articles/caching.py), so one save retires
-    them all at once, in every worker process, whatever the cache backend.
-    """
-
-    number = models.PositiveBigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("site version")
-        verbose_name_plural = _("site versions")
-
-    def __str__(self):
-        return str(self.number)
-
-    @classmethod
-    def bump(cls):
-        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
-            cls.objects.get_or_create(pk=1)

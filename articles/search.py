@@ -18,6 +18,7 @@ database, so quotes, operators or SQL in it are simply not there.
 """
 
 import re
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -111,43 +112,89 @@ def postgresql_query(query_words, language):
     return query
 
 
-def matching(stories, query, language=None):
-    """Stories matching a query, best first, each with ``snippet`` on PostgreSQL."""
+# Readers of news want recent matches first: the newest matches are ranked by
+# relevance among themselves, and a word in every second story says "more
+# than 200" instead of counting a million.
+MAX_RESULTS = 200
+
+
+@dataclass
+class Results:
+    ids: list  # best first
+    more: bool  # more stories match than are ranked
+
+    @property
+    def shown(self):
+        return len(self.ids)
+
+
+def find(stories, query, language=None, limit=MAX_RESULTS):
+    """
+    The newest ``limit`` stories matching a query, best first, in one query.
+
+    Finding them reads the stories newest first until ``limit`` match, or the
+    search index's matches when there are fewer: never all the matches of a
+    common word. Ranking then reads only those.
+    """
     query_words = words(query)
     if not query_words:
-        return stories.none()
+        return Results([], False)
+    language = language or get_language()
+    matches = _matching(stories, query_words, language)
+    newest = matches.newest_ids()[: limit + 1]
+    ranked = _rank(matches.model.objects.filter(pk__in=newest), query_words, language)
+    rows = list(ranked.values_list("pk", "published_at"))
+    more = len(rows) > limit
+    if more:  # one more than we rank was asked for only to know there are more: the oldest
+        rows.remove(min(rows, key=lambda row: (row[1], row[0])))
+    return Results([pk for pk, _published_at in rows], more)
+
+
+def _matching(stories, query_words, language):
     if uses_postgresql():
-        tsquery = postgresql_query(query_words, language or get_language())
-        return (
-            stories.filter(search_vector=tsquery)
-            .annotate(
-                rank=SearchRank(F("search_vector"), tsquery),
-                snippet=SearchHeadline(
-                    Concat("lead", Value("\n"), "body_text", output_field=TextField()),
-                    tsquery,
-                    config=language_config(),
-                    start_sel=MARK_START,
-                    stop_sel=MARK_END,
-                    max_fragments=2,
-                    max_words=30,
-                    min_words=12,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .order_by("-rank", "-published_at", "-pk")
-        )
-    rank = Value(0)
+        return stories.filter(search_vector=postgresql_query(query_words, language))
     for word in map(fallback_stem, query_words):
         stories = stories.filter(
             Q(title__icontains=word) | Q(lead__icontains=word) | Q(body_text__icontains=word)
         )
-        for field, weight in (("title", 4), ("lead", 2), ("body_text", 1)):
-            rank = rank + Case(
-                When(**{f"{field}__icontains": word}, then=Value(weight)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
+    return stories
+
+
+def _rank(stories, query_words, language):
+    if uses_postgresql():
+        rank = SearchRank(F("search_vector"), postgresql_query(query_words, language))
+    else:
+        rank = Value(0)
+        for word in map(fallback_stem, query_words):
+            for field, weight in (("title", 4), ("lead", 2), ("body_text", 1)):
+                rank = rank + Case(
+                    When(**{f"{field}__icontains": word}, then=Value(weight)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
     return stories.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
+
+
+def with_snippets(stories, query, language=None):
+    """A page of results, each story with what its snippet is made from (``snippet``)."""
+    query_words = words(query)
+    if not uses_postgresql() or not query_words:
+        # Lists do not read the text; the fallback's snippets need it for this page.
+        return stories.defer(None).defer("body", "search_vector")
+    tsquery = postgresql_query(query_words, language or get_language())
+    return stories.annotate(
+        snippet=SearchHeadline(
+            Concat("lead", Value("\n"), "body_text", output_field=TextField()),
+            tsquery,
+            config=language_config(),
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_fragments=2,
+            max_words=30,
+            min_words=12,
+            fragment_delimiter=" … ",
+        )
+    )
 
 
 def fallback_stem(word):

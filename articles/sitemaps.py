@@ -6,19 +6,21 @@ host the request came to.
 """
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import OuterRef, Q, Subquery
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import override
-from django.views.decorators.cache import cache_control
 
-from articles.models import Article, Section
+from articles.models import Article, Byline, Section
 from media.specs import Spec
 from newsroom import site
 from newsroom.models import Author
@@ -39,6 +41,45 @@ class SiteSitemap(Sitemap):
         return site.domain()
 
 
+class IdRangePaginator:
+    """
+    Sitemap pages by id: page p lists the published stories whose ids lie in
+    ((p-1)·limit, p·limit]. Reading a page costs the same at any archive size,
+    a page's address keeps its stories (new ones land on the last page), and
+    the index needs only the largest id, not a count of the archive. A page
+    whose every story was deleted or unpublished answers 404.
+    """
+
+    def __init__(self, stories, per_page):
+        self.stories = stories
+        self.per_page = per_page
+
+    @cached_property
+    def page_range(self):
+        """The pages from the oldest published story's to the newest's."""
+        ids = self.stories.values_list("pk", flat=True)
+        oldest, newest = ids.order_by("pk").first(), ids.order_by("-pk").first()
+        if oldest is None:
+            return range(0)
+        return range(self.page_of(oldest), self.page_of(newest) + 1)
+
+    def page_of(self, pk):
+        return -(-pk // self.per_page)
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger from None
+        if number not in self.page_range:
+            raise EmptyPage
+        first = (number - 1) * self.per_page
+        items = list(self.stories.filter(pk__gt=first, pk__lte=first + self.per_page))
+        if not items:
+            raise EmptyPage
+        return SimpleNamespace(object_list=items)
+
+
 class StorySitemap(SiteSitemap):
     limit = 1000
 
@@ -47,8 +88,12 @@ class StorySitemap(SiteSitemap):
             Article.objects.published()
             .select_related("section", "lead_photo")
             .only(*STORY_FIELDS)
-            .order_by("-published_at", "-pk")
+            .order_by("pk")
         )
+
+    @property
+    def paginator(self):
+        return IdRangePaginator(self.items(), self.limit)
 
     def lastmod(self, article):
         return article.corrected_at or article.published_at
@@ -71,14 +116,7 @@ class EditionSitemap(SiteSitemap):
     def items(self):
         pairs = []
         for language, _name in settings.LANGUAGES:
-            latest = (
-                Article.objects.published()
-                .in_language(language)
-                .filter(self.stories_of(OuterRef("pk")))
-                .order_by("-published_at")
-                .values("published_at")[:1]
-            )
-            owners = self.model.objects.annotate(latest=Subquery(latest)).filter(
+            owners = self.model.objects.annotate(latest=Subquery(self.latest(language))).filter(
                 latest__isnull=False
             )
             pairs += [(owner, language) for owner in owners]
@@ -96,15 +134,27 @@ class EditionSitemap(SiteSitemap):
 class SectionSitemap(EditionSitemap):
     model = Section
 
-    def stories_of(self, section):
-        return Q(section=section)
+    def latest(self, language):
+        return (
+            Article.objects.published()
+            .in_language(language)
+            .filter(section=OuterRef("pk"))
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
 
 
 class AuthorSitemap(EditionSitemap):
     model = Author
 
-    def stories_of(self, author):
-        return Q(bylines__author=author)
+    def latest(self, language):
+        return (
+            Byline.objects.published()
+            .in_language(language)
+            .filter(author=OuterRef("pk"))
+            .order_by("-story_published_at")
+            .values("story_published_at")[:1]
+        )
 
 
 class NewsSitemap(SiteSitemap):
@@ -128,14 +178,12 @@ class NewsSitemap(SiteSitemap):
 SITEMAPS = {"stories": StorySitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
 
 
-@cache_control(max_age=600)
 def sitemap(request, section):
     return sitemap_views.sitemap(
         request, SITEMAPS, section=section, template_name="sitemaps/sitemap.xml"
     )
 
 
-@cache_control(max_age=300)
 def news(request):
     response = sitemap_views.sitemap(
         request, {"news": NewsSitemap}, section="news", template_name="sitemaps/news.xml"
@@ -144,16 +192,14 @@ def news(request):
     return response
 
 
-@cache_control(max_age=600)
 @sitemap_views.x_robots_tag
 def index(request):
     """Every sitemap and each page of it, with addresses at the configured site."""
     entries = []
     for name, sitemap_class in SITEMAPS.items():
         location = absolute(reverse("sitemap", kwargs={"section": name}))
-        pages = sitemap_class().paginator.num_pages
-        entries.append(location)
-        entries += [f"{location}?p={page}" for page in range(2, pages + 1)]
+        pages = sitemap_class().paginator.page_range
+        entries += [location if page == 1 else f"{location}?p={page}" for page in pages]
     entries.append(absolute(reverse("sitemap-news")))
     return TemplateResponse(
         request, "sitemaps/index.xml", {"entries": entries}, content_type="application/xml"

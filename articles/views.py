@@ -1,13 +1,14 @@
-from django.db.models import F, Prefetch, Q, Subquery, Window
-from django.db.models.functions import RowNumber
+from collections import defaultdict
+
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.generic import ListView, TemplateView
 
-from articles import previews
+from articles import previews, search
 from articles.context_processors import sections_of
-from articles.models import Article, Byline, PreviewLink, Section, Tag
+from articles.models import Article, Byline, PreviewLink, Section, Tag, TaggedArticle, union_all
 from media.models import Photo
 from media.specs import SHARE_SPEC
 from newsroom.context_processors import editions
@@ -17,8 +18,9 @@ from newsroom.site import absolute_url
 STORIES_PER_PAGE = 20
 LATEST_ON_FRONT_PAGE = 10
 STORIES_PER_SECTION_BLOCK = 4
-# How far back the front page looks for its top story and section blocks.
-FRONT_PAGE_WINDOW = 300
+# Pages deeper than this answer 404: reading them would cost more with every
+# page, and the sitemaps, not list pages, take crawlers to every story.
+MAX_PAGES = 500
 PHOTOS_ON_AUTHOR_PAGE = 12
 READ_ALSO_LENGTH = 4
 OG_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_GB"}
@@ -39,48 +41,78 @@ class FrontPageView(TemplateView):
     template_name = "articles/front_page.html"
 
     def get_context_data(self, **kwargs):
-        # Only the newest stories compete for the front page, so its queries cost
-        # the same with a hundred stories in the archive or a million.
-        newest = edition().order_by("-published_at", "-pk").values("pk")[:FRONT_PAGE_WINDOW]
-        stories = edition().filter(pk__in=Subquery(newest))
-        top_id = stories.order_by("-is_top", "-published_at", "-pk").values_list("pk", flat=True)
-        top_id = top_id.first()
-        latest_ids = list(
-            stories.exclude(pk=top_id)
-            .order_by("-published_at", "-pk")
-            .values_list("pk", flat=True)[:LATEST_ON_FRONT_PAGE]
-        )
-        block_rows = list(
-            stories.exclude(pk=top_id)
-            .annotate(
-                place=Window(
-                    RowNumber(),
-                    partition_by=F("section_id"),
-                    order_by=[F("published_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(place__lte=STORIES_PER_SECTION_BLOCK)
-            .values_list("section_id", "pk")
-        )
-        # One query for every story on the page, whichever part shows it.
-        by_id = {
-            story.pk: story
-            for story in Article.objects.filter(
-                pk__in=[top_id, *latest_ids, *(pk for _section, pk in block_rows)]
-            ).for_listing()
-        }
+        # Ids from the indexes first, then one query for every story on the page:
+        # the cost is the same with a hundred stories in the archive or a million.
+        stories = edition()
+        top_id = stories.top_story_id()
+        others = stories.exclude(pk=top_id)
+        latest_ids = list(others.newest_ids()[:LATEST_ON_FRONT_PAGE])
+        sections = sections_of(self.request)
+        block_rows = others.newest_ids_by_section(sections, STORIES_PER_SECTION_BLOCK)
+        by_id = rows_by_id([top_id, *latest_ids, *(pk for _section, pk in block_rows)])
         blocks = []
-        for section in sections_of(self.request):
+        for section in sections:
             in_block = [by_id[pk] for section_id, pk in block_rows if section_id == section.pk]
+            in_block = [story for story in in_block if story is not None]
             if in_block:
                 in_block.sort(key=lambda story: (story.published_at, story.pk), reverse=True)
                 blocks.append((section, in_block))
         return super().get_context_data(
             top=by_id.get(top_id),
-            latest=[by_id[pk] for pk in latest_ids],
+            latest=[by_id[pk] for pk in latest_ids if by_id.get(pk)],
             blocks=blocks,
             **kwargs,
         )
+
+
+def rows_by_id(ids, extra=None):
+    """The published stories with these ids, ready for a list, by id."""
+    stories = Article.objects.published().filter(pk__in=[pk for pk in ids if pk]).for_listing()
+    if extra is not None:
+        stories = extra(stories)
+    return defaultdict(lambda: None, {story.pk: story for story in stories})
+
+
+class StoryPage:
+    """
+    A page of a list of stories, numbered but never counted: counting the
+    stories of a section would read them all. A page knows whether there is
+    another after it by asking for one story more than it shows.
+    """
+
+    def __init__(self, number, object_list, has_next):
+        self.number = number
+        self.object_list = object_list
+        self._has_next = has_next
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self):
+        return self._has_next
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_other_pages(self):
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+
+def page_number(request):
+    """The page asked for: 1 to MAX_PAGES; anything else is no page of ours."""
+    value = request.GET.get("page", "1")
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_PAGES:
+        raise Http404("No such page.")
+    return int(value)
 
 
 class StoryListView(ListView):
@@ -88,6 +120,25 @@ class StoryListView(ListView):
 
     paginate_by = STORIES_PER_PAGE
     context_object_name = "articles"
+    owner = None
+
+    def listing(self):
+        """Ids of the stories to list, newest first, as an index serves them."""
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.listing()
+
+    def paginate_queryset(self, ids, page_size):
+        number = page_number(self.request)
+        offset = (number - 1) * page_size
+        page_ids = list(dict.fromkeys(ids[offset : offset + page_size + 1]))
+        if number > 1 and not page_ids:
+            raise Http404("No such page.")
+        by_id = rows_by_id(page_ids[:page_size])
+        stories = [by_id[pk] for pk in page_ids[:page_size] if by_id.get(pk)]
+        page = StoryPage(number, stories, has_next=len(page_ids) > page_size)
+        return None, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(owner=self.owner, **kwargs)
@@ -96,9 +147,9 @@ class StoryListView(ListView):
 class SectionView(StoryListView):
     template_name = "articles/section_detail.html"
 
-    def get_queryset(self):
+    def listing(self):
         self.owner = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return edition().in_section(self.owner).for_listing()
+        return edition().in_section(self.owner).newest_ids()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(current_section=self.owner, **kwargs)
@@ -107,27 +158,32 @@ class SectionView(StoryListView):
 class TagView(StoryListView):
     template_name = "articles/tag_detail.html"
 
-    def get_queryset(self):
+    def listing(self):
         self.owner = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return edition().filter(tags=self.owner).for_listing()
+        return (
+            TaggedArticle.objects.published()
+            .in_language()
+            .filter(tag=self.owner)
+            .newest_story_ids()
+        )
 
 
 class AuthorView(StoryListView):
     template_name = "articles/author_detail.html"
 
-    def get_queryset(self):
+    def listing(self):
         self.owner = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return edition().filter(bylines__author=self.owner).distinct().for_listing()
+        return Byline.objects.published().in_language().filter(author=self.owner).newest_story_ids()
 
     def get_context_data(self, **kwargs):
-        # A photographer's photos, but only those readers have already seen in a story.
+        # A photographer's photos, but only those readers have already seen in a story:
+        # the newest of theirs first, each checked for one published story.
         photos = (
-            Photo.objects.filter(
-                creator_author=self.owner, lead_for__in=Article.objects.published()
-            )
-            .distinct()
+            Photo.objects.filter(creator_author=self.owner)
+            .filter(Exists(Article.objects.published().filter(lead_photo=OuterRef("pk"))))
             .select_related("creator_author")
-            .prefetch_related("renditions")[:PHOTOS_ON_AUTHOR_PAGE]
+            .prefetch_related("renditions")
+            .order_by("-created_at", "-pk")[:PHOTOS_ON_AUTHOR_PAGE]
         )
         return super().get_context_data(photos=photos, **kwargs)
 
@@ -135,19 +191,29 @@ class AuthorView(StoryListView):
 class SearchView(StoryListView):
     template_name = "articles/search.html"
 
-    def get_queryset(self):
-        self.owner = None
+    def listing(self):
         self.query = self.request.GET.get("q", "")[:500].strip()
-        # search() orders by rank, so it comes after for_listing()'s order by date.
-        return edition().for_listing().search(self.query)
+        self.results = search.find(edition(), self.query)
+        return self.results.ids
+
+    def paginate_queryset(self, ids, page_size):
+        number = page_number(self.request)
+        page_ids = ids[(number - 1) * page_size : number * page_size]
+        if number > 1 and not page_ids:
+            raise Http404("No such page.")
+        by_id = rows_by_id(page_ids, lambda rows: search.with_snippets(rows, self.query))
+        stories = [by_id[pk] for pk in page_ids if by_id.get(pk)]
+        page = StoryPage(number, stories, has_next=len(ids) > number * page_size)
+        return None, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        return super().get_context_data(query=self.query, results=self.results, **kwargs)
 
 
 def article_detail(request, section, pk, slug):
     article = get_object_or_404(
         Article.objects.published()
+        .defer("body_text", "search_vector")
         .select_related("section", "lead_photo__creator_author")
         .prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
@@ -155,7 +221,10 @@ def article_detail(request, section, pk, slug):
             "tags",
             Prefetch(
                 "related_stories",
-                queryset=Article.objects.published().exclude(pk=pk).select_related("section"),
+                queryset=Article.objects.published()
+                .exclude(pk=pk)
+                .select_related("section")
+                .only(*LINK_FIELDS),
             ),
         ),
         pk=pk,
@@ -187,18 +256,43 @@ def article_detail(request, section, pk, slug):
     return render(request, "articles/article_detail.html", context)
 
 
+# What a link to a story needs: its address and what the link shows.
+LINK_FIELDS = ["title", "slug", "language", "published_at", "section__slug", "section_id"]
+READ_ALSO_TAGS = 8
+
+
 def read_also(article, chosen, tags):
-    """Editors' choice first, completed with recent stories of the same section or tags."""
+    """
+    Editors' choice first, completed with recent stories of the same section or tags.
+
+    Each of the section and the first few tags gives its newest few from its own
+    index, all in one query; the newest of those complete the list.
+    """
     missing = READ_ALSO_LENGTH - len(chosen)
     if missing <= 0:
         return chosen
-    recent = (
+    excluded = [article.pk, *(story.pk for story in chosen)]
+    same_section = (
         Article.objects.published()
         .in_language(article.language)
-        .filter(Q(section=article.section_id) | Q(tags__in=[tag.pk for tag in tags]))
-        .exclude(pk__in=[article.pk, *(story.pk for story in chosen)])
+        .in_section(article.section_id)
+        .exclude(pk__in=excluded)
+        .newest_ids()[:missing]
+    )
+    same_tag = [
+        TaggedArticle.objects.published()
+        .in_language(article.language)
+        .filter(tag=tag)
+        .exclude(content_object__in=excluded)
+        .newest_story_ids()[:missing]
+        for tag in tags[:READ_ALSO_TAGS]
+    ]
+    candidates = {pk for (pk,) in union_all([same_section, *same_tag])}
+    recent = (
+        Article.objects.published()
+        .filter(pk__in=candidates)
         .select_related("section")
-        .distinct()
+        .only(*LINK_FIELDS)
         .order_by("-published_at", "-pk")[:missing]
     )
     return [*chosen, *recent]

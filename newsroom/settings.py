@@ -7,6 +7,7 @@ The one settings module. The environment chooses; nothing here is secret.
     DJANGO_ALLOWED_HOSTS  comma-separated host names
     NEWSROOM_PUBLISHER    the publisher's name, printed in captions and feeds
     NEWSROOM_SERVE_UPLOADS  "0" when a web server or object storage serves uploads
+    REDIS_URL             redis://host:6379/0, the cache every web process shares
 """
 
 import os
@@ -175,9 +176,27 @@ NEWSROOM_PUBLISHER = os.environ.get("NEWSROOM_PUBLISHER", "Newsroom")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Readers' pages are kept in Django's cache for at most this long, and never past
 # an edit or a scheduled story's moment (articles/caching.py); 0 turns it off.
-# The default cache lives in each process, which is correct (the version that
-# retires pages is in the database) but keeps a copy per worker.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 600))
+
+# The cache holds readers' pages and the site's state that retires them, so every
+# process that serves pages must share it: Redis (REDIS_URL) across machines; on
+# one machine with no Redis, files under var/cache, which every worker reads.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("NEWSROOM_CACHE_PREFIX", "newsroom"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 # How long a story's share link works for people without an account.
 NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", 48))
 

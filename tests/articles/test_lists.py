@@ -80,16 +80,18 @@ def test_list_pages_paginate_and_refuse_bad_page_numbers(client):
 # Query budgets. Each page's queries, named:
 #   sections for the navigation; the stories (with section, lead photo and its
 #   photographer joined); their bylines with authors; their photos' renditions;
-#   plus, on paginated pages, the owner (section, tag or author) and the count
-#   for the paginator; on an author's page, their photos and those photos' renditions.
+#   plus, on paginated pages, the owner (section, tag or author) and the page's
+#   story ids (never a count); on an author's page, their photos and those photos'
+#   renditions.
 @pytest.mark.parametrize("count", [1, 15])
 def test_front_page_query_budget_does_not_grow_with_stories(
     client, django_assert_max_num_queries, count
 ):
     fill(count, section=make_section())
     fill(count, section=make_section())
-    # navigation + the top story's id + the latest ids + each section's latest
-    # ids (one windowed query) + all those stories + bylines + renditions = 7
+    # navigation + the top story's id (the newest marked one and the newest, in
+    # one query) + the latest ids + each section's latest ids (one query of one
+    # part a section) + all those stories + bylines + renditions = 7
     with django_assert_max_num_queries(7):
         assert client.get("/").status_code == 200
 
@@ -104,7 +106,7 @@ def test_list_pages_query_budget_does_not_grow_with_stories(
     # The author took the stories' photos, so their page lists them too.
     Photo.objects.filter(lead_for__in=stories).update(creator_author=author)
     for url, budget in [
-        # owner + count + stories + bylines + renditions + navigation = 6
+        # owner + the page's ids + stories + bylines + renditions + navigation = 6
         (section.get_absolute_url(), 6),
         ("/tags/obshchiy/", 6),
         # the same + the author's photos + their renditions = 8

@@ -106,7 +106,8 @@ def test_a_null_character_in_the_query_is_refused_as_bad_input(client):
 def test_search_page_query_budget_does_not_grow_with_results(client, django_assert_max_num_queries):
     for n in range(15):
         make_article(f"Выборы {n}")
-    # navigation + count + stories + bylines + renditions = 5
+    # navigation + the newest matches, ranked (one query, never a count) + the
+    # page's stories with their snippets + bylines + renditions = 5
     with django_assert_max_num_queries(5):
         assert len(results(client, "выборы")) == 15
 

@@ -24,6 +24,7 @@ def test_published_means_published_status_and_a_past_publication_time():
 def test_unpublished_story_answers_404_everywhere_a_reader_could_find_it(client, kind):
     section = make_section("События")
     author = make_author("Ирина Капитанова")
+    make_article("Открытый материал", section=section)
     hidden = make_article(
         "Секретный материал",
         section=section,
