@@ -1,6 +1,8 @@
 import html
 import json
 import re
+import threading
+from collections import OrderedDict
 
 from django import template
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from articles import search
 from articles.models import body_photo_ids
@@ -59,6 +62,76 @@ def story_body(article, draw=draw_for_readers):
         )
 
     return mark_safe(FIGURE.sub(lambda match: str(replace(match)), article.body))
+
+
+class Memo:
+    """
+    A bounded map from a fingerprint to made HTML, in this process.
+
+    What it keeps needs no retiring: the fingerprint names everything the HTML
+    is made of, so a change makes a new fingerprint and the old entry simply
+    ages out. Each worker keeps its own; none asks the network for a card.
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_or_make(self, key, make):
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        value = make()
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+
+CARDS = Memo(size=4000)
+
+
+@register.simple_tag
+def story_card(article, featured=False, heading="h2", show_section=False):
+    """
+    A story's card in a list, made once per version of the story and reused by
+    every page that lists it (front page, section, tag, author pages).
+    """
+    return CARDS.get_or_make(
+        card_fingerprint(article, featured, heading, show_section),
+        lambda: mark_safe(
+            render_to_string(
+                "includes/article_card.html",
+                {
+                    "article": article,
+                    "featured": featured,
+                    "heading": heading,
+                    "show_section": show_section,
+                },
+            )
+        ),
+    )
+
+
+def card_fingerprint(article, featured, heading, show_section):
+    """Everything a card is made of: the story's version and what it borrows from others."""
+    section, photo = article.section, article.lead_photo
+    parts = [
+        article.pk, article.edit_token, get_language(), featured, heading, show_section,
+        section.pk, section.slug, section.local_name,
+        tuple(byline.author.name for byline in article.bylines.all()),
+    ]  # fmt: skip
+    if photo is not None:
+        author = photo.creator_author
+        parts += [
+            photo.pk, photo.token, photo.alt_text, photo.credit_line,
+            author and (author.slug, author.name),
+            tuple(sorted((r.spec, r.file.name) for r in photo.renditions.all())),
+        ]  # fmt: skip
+    return tuple(parts)
 
 
 @register.simple_tag
