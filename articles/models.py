@@ -136,7 +136,7 @@ class ListingQuerySet(models.QuerySet):
     def newest_story_ids(self):
         """Story ids, newest first: one index (owner, edition, state, time) serves it."""
         story = self.model.story_field
-        return self.order_by("-story_published_at", f"-{story}").values_list(
+        return self.order_by("-story_published_at", f"-{story}_id").values_list(
             f"{story}_id", flat=True
         )
 

@@ -1,0 +1,196 @@
+"""
+Every reader page is served by indexes: on a generated archive, no query of any
+reader route scans a table that grows with the archive or sorts more than a
+page's worth of rows. PostgreSQL's plans are what production runs; SQLite has
+no planner worth asking.
+
+The routes come from the URLconf (every view wrapped in reader_page, and
+search), so a new reader page fails here until it is given an example address.
+"""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.translation import override
+
+from articles.models import Article, Byline, Section, TaggedArticle
+from newsroom.models import Author
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="query plans are PostgreSQL's; SQLite runs without a cost-based planner",
+    ),
+]
+
+ARCHIVE = 5000
+# Tables whose size grows with the archive: none may be read whole.
+GROWING = {
+    "articles_article", "articles_byline", "articles_taggedarticle",
+    "articles_article_related_stories", "articles_bodyphoto",
+}  # fmt: skip
+# The most rows any step of a page's queries may read or sort: a page's worth
+# (20 stories, a feed's 30, a front page's sections four each) with room to
+# spare. Some pages read more by design, and as much at any archive size: a
+# deep page reads the pages before it, a sitemap page its range of 1,000 ids,
+# and search the stories newest first until 200 match (a word in one story of
+# ten: ~2,000), or the search index's matches when the word is rare.
+MOST_ROWS = 250
+SEARCH = 2500
+
+
+def reader_routes(patterns=None, prefix=""):
+    """(name, route) of every reader page in the URLconf."""
+    found = []
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{pattern.namespace}:" if pattern.namespace else ""
+            found += reader_routes(pattern.url_patterns, prefix + namespace)
+        elif isinstance(pattern, URLPattern) and (
+            getattr(pattern.callback, "is_reader_page", False) or pattern.name == "search"
+        ):
+            found.append(prefix + pattern.name)
+    return sorted(set(found))
+
+
+def examples(archive):
+    """Addresses for each reader route on the generated archive: the busiest owners."""
+    story = archive["story"]
+    section, tag, author = archive["section"], archive["tag"], archive["author"]
+    return {
+        "articles:front-page": ["/", "/kk/"],
+        "articles:section": [
+            section.get_absolute_url(),
+            (section.get_absolute_url() + "?page=20", 450),
+        ],
+        "articles:tag": [tag.get_absolute_url(), (tag.get_absolute_url() + "?page=5", 150)],
+        "articles:author": [
+            author.get_absolute_url(),
+            (author.get_absolute_url() + "?page=10", 250),
+        ],
+        "articles:article": [story.get_absolute_url()],
+        "articles:search": [
+            ("/search/?q=Казахстан", SEARCH),
+            ("/search/?q=Байконур", SEARCH),
+            ("/search/?q=помощи", SEARCH),
+        ],  # fmt: skip
+        "articles:feed": ["/rss/"],
+        "articles:feed-atom": ["/rss/atom/"],
+        "articles:feed-yandex": ["/rss/yandex/"],
+        "articles:feed-dzen": ["/rss/dzen/"],
+        "articles:section-feed": [f"/rss/sections/{section.slug}/"],
+        "articles:section-feed-atom": [f"/rss/sections/{section.slug}/atom/"],
+        "articles:tag-feed": [f"/rss/tags/{tag.slug}/"],
+        "articles:tag-feed-atom": [f"/rss/tags/{tag.slug}/atom/"],
+        "articles:author-feed": [f"/rss/authors/{author.slug}/"],
+        "articles:author-feed-atom": [f"/rss/authors/{author.slug}/atom/"],
+        "sitemap-index": ["/sitemap.xml"],
+        "sitemap": [
+            "/sitemaps/sections.xml",
+            "/sitemaps/authors.xml",
+            (archive["sitemap_page"], 1100),
+        ],  # fmt: skip
+        "sitemap-news": ["/sitemaps/news.xml"],
+    }
+
+
+@pytest.fixture
+def archive(db):
+    call_command("generate_archive", stories=ARCHIVE, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    published = Article.objects.published().filter(language="ru")
+    story = published.exclude(lead_photo=None).order_by("-published_at")[ARCHIVE // 2]
+    busiest = lambda rows, field: rows.values(field).annotate(n=Count("pk")).order_by("-n")[0]  # noqa: E731
+    with override("ru"):
+        return {
+            "story": story,
+            "section": Section.objects.get(pk=busiest(published, "section")["section"]),
+            "tag": TaggedArticle.objects.filter(
+                pk=TaggedArticle.objects.published()
+                .in_language("ru")
+                .filter(tag=busiest(TaggedArticle.objects.published(), "tag")["tag"])
+                .values("pk")[:1]
+            )
+            .get()
+            .tag,
+            "author": Author.objects.get(
+                pk=busiest(Byline.objects.published(), "author")["author"]
+            ),
+            "sitemap_page": f"/sitemaps/stories.xml?p={-(-story.pk // 1000)}",
+        }
+
+
+def plan_nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+def faults(sql, most_rows):
+    """
+    What is wrong with one query's plan, as sentences; nothing if it is sound.
+
+    On a test-sized archive the planner rightly prefers reading a small table
+    whole, or a section's few hundred stories through a bitmap and a sort. What
+    matters is that the query has a plan within the bound, which the planner
+    takes as the archive grows. So sequential scans are priced out, and the
+    plan is read first in index order (bitmaps priced out too: a list must stop
+    after its page), then, if that plan breaks the bound, with bitmaps allowed
+    (a rare search word is found through the GIN index, which only a bitmap
+    reads; a story and its translations through two index lookups OR-ed).
+    """
+    found = []
+    for bitmaps in ("off", "on"):
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute(f"SET enable_bitmapscan = {bitmaps}")
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0]
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_bitmapscan")
+        plan = plan if isinstance(plan, list) else json.loads(plan)
+        found = plan_faults(plan[0]["Plan"], most_rows)
+        if not found:
+            return []
+    return found
+
+
+def plan_faults(root, most_rows):
+    found = []
+    for node in plan_nodes(root):
+        table = node.get("Relation Name")
+        loops = node.get("Actual Loops", 1)
+        rows = (node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)) * loops
+        if node["Node Type"] == "Seq Scan" and table in GROWING:
+            found.append(f"reads all of {table}")
+        elif node["Node Type"] == "Sort" and node.get("Actual Rows", 0) > most_rows:
+            found.append(f"sorts {node['Actual Rows']} rows")
+        elif table in GROWING and rows > most_rows:
+            found.append(f"reads {rows} rows of {table} ({node['Node Type']})")
+    return found
+
+
+def test_no_reader_query_reads_or_sorts_rows_that_grow_with_the_archive(client, archive):
+    # One test, so the archive is made once: every reader route first has an
+    # example address (else it is a page whose plans nobody checks).
+    assert reader_routes() == sorted(examples(archive))
+    problems = []
+    for name, urls in examples(archive).items():
+        for url in urls:
+            url, most_rows = url if isinstance(url, tuple) else (url, MOST_ROWS)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, (name, url, response.status_code)
+            for query in queries.captured_queries:
+                sql = query["sql"]
+                if not sql.lstrip().upper().startswith(("SELECT", "(SELECT", "WITH")):
+                    continue
+                problems += [f"{url}: {fault}\n    {sql[:300]}" for fault in faults(sql, most_rows)]
+    assert not problems, "\n".join(problems)
