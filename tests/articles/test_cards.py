@@ -3,7 +3,7 @@
 import pytest
 
 from articles.templatetags import stories
-from tests.factories import make_article, make_author, make_photo, make_section
+from tests.factories import make_article, make_author, make_photo
 
 pytestmark = pytest.mark.django_db
 
