@@ -122,7 +122,7 @@ def reader_page(view, params=("page",)):
     def cached_view(request, *args, **kwargs):
         if request.method not in {"GET", "HEAD"}:
             return view(request, *args, **kwargs)
-        state = site_state()
+        request.site_state = state = site_state()
         key = page_key(request, params, state)
         etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:24]}"'
         seconds = lifetime(state)

@@ -9,6 +9,15 @@ def russian_site(settings):
     settings.LANGUAGE_CODE = "ru"
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # The cache holds the site's state (articles/caching.py): each test's
+    # database starts empty, so its cache does too.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # The newsroom's people, one in each role (and a second where two must differ).
 
 
