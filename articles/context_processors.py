@@ -2,7 +2,6 @@ from django.utils.functional import SimpleLazyObject
 
 from articles.models import Section
 
-
 # The sections as of a state of the site (articles/caching.py): any change to a
 # section draws a new state, so this process reads them again only then.
 _SECTIONS_BY_STATE = {}
