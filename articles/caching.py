@@ -2,10 +2,11 @@
 Readers' pages from Django's cache, and the HTTP headers that let a browser,
 nginx or a CDN keep them too.
 
-Every cached page is stored under the site's *state*: a random token, the
-moment it was drawn and the next scheduled publication. The state lives in the
-cache itself, shared by every worker (Redis in production, files on one
-machine), so a page served from the cache costs no database query.
+Every cached page is kept with the site's *state* it was made under: a random
+token, the moment it was drawn and the next scheduled publication. The state
+lives in the cache itself, shared by every worker (Redis in production, files
+on one machine), so a page served from the cache costs no database query, and
+one round trip to the cache fetches both.
 
 A change that readers could see draws a new token, which retires every page at
 once. A change they could not see (a draft, a scheduled story before its
@@ -57,9 +58,9 @@ class SiteState:
     next_publication: datetime | None
 
 
-def site_state():
+def site_state(state=None):
     """The current state; a new one if the cache lost it or a scheduled moment has passed."""
-    state = cache.get(STATE_KEY)
+    state = state or cache.get(STATE_KEY)
     if state is None or (
         state.next_publication is not None and state.next_publication <= timezone.now()
     ):
@@ -122,9 +123,12 @@ def reader_page(view, params=("page",)):
     def cached_view(request, *args, **kwargs):
         if request.method not in {"GET", "HEAD"}:
             return view(request, *args, **kwargs)
-        request.site_state = state = site_state()
-        key = page_key(request, params, state)
-        etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:24]}"'
+        key = page_key(request, params)
+        # The state and the page in one round trip to the cache; the page is kept
+        # with the token it was made under, and only that token's page is served.
+        found = cache.get_many([STATE_KEY, key])
+        request.site_state = state = site_state(found.get(STATE_KEY))
+        etag = f'W/"{hashlib.sha256(f"{state.token}{key}".encode()).hexdigest()[:24]}"'
         seconds = lifetime(state)
         # A browser or CDN that holds this version of the page gets an empty 304.
         unchanged = get_conditional_response(
@@ -132,13 +136,13 @@ def reader_page(view, params=("page",)):
         )
         if unchanged is not None:
             return with_http_caching(unchanged, request, etag, state, seconds)
-        response = cache.get(key) if seconds else None
-        if response is None:
+        token, response = found.get(key) or (None, None)
+        if token != state.token or not seconds:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
             if seconds:
-                store = lambda page: cache.set(key, page, seconds)  # noqa: E731
+                store = lambda page: cache.set(key, (state.token, page), seconds)  # noqa: E731
                 if callable(getattr(response, "render", None)):
                     response.add_post_render_callback(store)
                 else:
@@ -149,14 +153,14 @@ def reader_page(view, params=("page",)):
     return cached_view
 
 
-def page_key(request, params, state):
+def page_key(request, params):
     query = "&".join(
         f"{name}={value}"
         for name in params
         for value in request.GET.getlist(name)[:1]  # the view reads the first one
     )
     digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-    return f"newsroom:page:{state.token}:{get_language()}:{request.method}:{digest}"
+    return f"newsroom:page:{get_language()}:{request.method}:{digest}"
 
 
 def lifetime(state):
