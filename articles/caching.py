@@ -146,6 +146,9 @@ def reader_page(view, params=("page",)):
                 if callable(getattr(response, "render", None)):
                     response.add_post_render_callback(store)
                 else:
+                    # A feed is written in a thousand small pieces; served from the
+                    # cache, each would be a write of its own.
+                    response.content = response.content
                     store(response)
         return with_http_caching(response, request, etag, state, seconds)
 
