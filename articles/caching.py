@@ -32,7 +32,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django.utils.translation import get_language
+from django.utils.translation import get_language_from_path
 
 logger = logging.getLogger(__name__)
 
@@ -110,60 +110,112 @@ def note_scheduled(moment):
         )
 
 
-def reader_page(view, params=("page",)):
-    """
-    Serve the view's page from the cache while the site has not changed, with
-    validators (ETag, Last-Modified) and Cache-Control for browsers and CDNs.
+# The query parameters that make another page (a list's page, a sitemap's);
+# any other (utm_source, fbclid …) shares the page's one cache entry.
+PAGE_PARAMS = ("page", "p")
 
-    ``params`` are the query parameters that change the page; any other
-    (``utm_source``, ``fbclid`` …) shares the page's one cache entry.
+
+class PageCacheMiddleware:
+    """
+    Answer a reader's request for a cached page before anything else runs.
+
+    It sits right after the security and static-file middleware: a page from
+    the cache needs no session, no language switch, no URL resolving and no
+    view, only one round trip to the cache for the state and the page. It
+    keeps the page as it leaves every middleware below it, headers included.
+    A signed-in editor always goes the whole way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cacheable_request(request):
+            return self.get_response(request)
+        key = page_key(request)
+        found = cache.get_many([STATE_KEY, key])
+        request.site_state = state = site_state(found.get(STATE_KEY))
+        request.page_cache_key = key
+        token, response = found.get(key) or (None, None)
+        seconds = lifetime(state)
+        if token == state.token and seconds:
+            etag = page_etag(key, state)
+            unchanged = conditional_response(request, etag, state)
+            return with_http_caching(unchanged or response, request, etag, state, seconds)
+        response = self.get_response(request)
+        # A page that sets a cookie is somebody's own, never everybody's.
+        if getattr(response, "keep_in_page_cache", False) and seconds and not response.cookies:
+            # The language is in the address, never in the request's headers.
+            vary = [v for v in response.get("Vary", "").split(", ") if v != "Accept-Language"]
+            if vary != [""]:
+                del response["Vary"]
+                if vary:
+                    response["Vary"] = ", ".join(vary)
+            # A feed is written in a thousand small pieces; served from the
+            # cache, each would be a write of its own.
+            response.content = response.content
+            cache.set(key, (state.token, response), seconds)
+        return response
+
+
+def cacheable_request(request):
+    return (
+        request.method in {"GET", "HEAD"}
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
+    )
+
+
+def reader_page(view):
+    """
+    Mark the view's pages as readers' pages: kept by PageCacheMiddleware while
+    the site has not changed, with validators (ETag, Last-Modified) and
+    Cache-Control for browsers and CDNs.
     """
 
     @wraps(view)
-    def cached_view(request, *args, **kwargs):
+    def reader_view(request, *args, **kwargs):
         if request.method not in {"GET", "HEAD"}:
             return view(request, *args, **kwargs)
-        key = page_key(request, params)
-        # The state and the page in one round trip to the cache; the page is kept
-        # with the token it was made under, and only that token's page is served.
-        found = cache.get_many([STATE_KEY, key])
-        request.site_state = state = site_state(found.get(STATE_KEY))
-        etag = f'W/"{hashlib.sha256(f"{state.token}{key}".encode()).hexdigest()[:24]}"'
+        state = getattr(request, "site_state", None) or site_state()
+        request.site_state = state
+        key = getattr(request, "page_cache_key", None) or page_key(request)
+        etag = page_etag(key, state)
         seconds = lifetime(state)
         # A browser or CDN that holds this version of the page gets an empty 304.
-        unchanged = get_conditional_response(
-            request, etag=etag, last_modified=int(state.changed_at.timestamp())
-        )
+        unchanged = conditional_response(request, etag, state)
         if unchanged is not None:
             return with_http_caching(unchanged, request, etag, state, seconds)
-        token, response = found.get(key) or (None, None)
-        if token != state.token or not seconds:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming:
-                return response
-            if seconds:
-                store = lambda page: cache.set(key, (state.token, page), seconds)  # noqa: E731
-                if callable(getattr(response, "render", None)):
-                    response.add_post_render_callback(store)
-                else:
-                    # A feed is written in a thousand small pieces; served from the
-                    # cache, each would be a write of its own.
-                    response.content = response.content
-                    store(response)
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or response.streaming:
+            return response
+        response.keep_in_page_cache = cacheable_request(request)
         return with_http_caching(response, request, etag, state, seconds)
 
-    cached_view.is_reader_page = True  # tests find every reader route by this
-    return cached_view
+    reader_view.is_reader_page = True  # tests find every reader route by this
+    return reader_view
 
 
-def page_key(request, params):
+def page_key(request):
+    """One entry per page, whatever else the query string carries."""
     query = "&".join(
         f"{name}={value}"
-        for name in params
+        for name in PAGE_PARAMS
         for value in request.GET.getlist(name)[:1]  # the view reads the first one
     )
+    language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-    return f"newsroom:page:{get_language()}:{request.method}:{digest}"
+    return f"newsroom:page:{language}:{request.method}:{digest}"
+
+
+def page_etag(key, state):
+    return f'W/"{hashlib.sha256(f"{state.token}{key}".encode()).hexdigest()[:24]}"'
+
+
+def conditional_response(request, etag, state):
+    return get_conditional_response(
+        request, etag=etag, last_modified=int(state.changed_at.timestamp())
+    )
 
 
 def lifetime(state):

@@ -266,11 +266,6 @@ class ArticleQuerySet(models.QuerySet):
             for section in sections
         )
 
-    def search(self, query):
-        from articles import search
-
-        return search.matching(self, query)
-
     def for_listing(self):
         """What a list of stories shows: section, lead photo, bylines in order; not the text."""
         return (
@@ -290,10 +285,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def copy_to_listings(self):
         """Copy these stories' state onto their bylines and tags (after a bulk change)."""
+        ids = list(self.values_list("pk", flat=True))  # a list: a subquery here reads all rows
         for model in (Byline, TaggedArticle):
             story = OuterRef(f"{model.story_field}_id")
             state = Article.objects.filter(pk=story)
-            model.objects.filter(**{f"{model.story_field}__in": self.values("pk")}).update(
+            model.objects.filter(**{f"{model.story_field}__in": ids}).update(
                 story_status=Subquery(state.values("status")[:1]),
                 story_language=Subquery(state.values("language")[:1]),
                 story_published_at=Subquery(state.values("published_at")[:1]),

@@ -13,11 +13,7 @@ urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
     path("sitemap.xml", reader_page(sitemaps.index), name="sitemap-index"),
     path("sitemaps/news.xml", reader_page(sitemaps.news), name="sitemap-news"),
-    path(
-        "sitemaps/<slug:section>.xml",
-        reader_page(sitemaps.sitemap, params=("p",)),
-        name="sitemap",
-    ),
+    path("sitemaps/<slug:section>.xml", reader_page(sitemaps.sitemap), name="sitemap"),
     path("", include("media.urls")),
 ]
 

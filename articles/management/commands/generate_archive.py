@@ -9,8 +9,8 @@ function of the seed and i: its language, section, time, words, tags, bylines
 and links come from ``random.Random(f"{seed}:{i}")``. So a run interrupted with
 Ctrl+C, or a later run asked for more stories, goes on from the first missing
 number and ends with the archive a single run would have made. A generated
-story is known by its slug: the headline's, then ``-g<i>``. The newsroom's own
-stories are left alone.
+story is known by its slug: the headline's, then ``-g<i>`` (``-s<seed>-g<i>``
+for seeds other than 1). The newsroom's own stories are left alone.
 
 Times count back from the moment of the first run, --per-day stories a day, so
 100,000 stories cover almost three years; a resumed run finds that moment again
@@ -26,6 +26,7 @@ The words are the project's own, from phrase banks; people quoted are named by
 their role only.
 """
 
+import hashlib
 import random
 import re
 import time
@@ -55,7 +56,8 @@ SCHEDULED = "scheduled"  # published, at a time still to come
 RELATED_WINDOW = 500
 MINUTES_A_DAY = 24 * 60
 MAX_PHOTOS = 500
-PHOTO_FILE = re.compile(r"-archive-(\d+)\.jpg$")
+# Storage adds "_<7 characters>" to a name it already holds.
+PHOTO_FILE = re.compile(r"-archive-(\d+)(?:_[0-9A-Za-z]{7})?\.jpg$")
 
 
 def photo_pool_size(stories):
@@ -391,8 +393,7 @@ RU_LEADS = {
         "Врачи советуют не откладывать визит к специалисту и проходить плановые осмотры.",
         "Новое оборудование позволит обследовать пациентов на месте, без поездок в областной "
         "центр.",
-        "По данным управления здравоохранения, нагрузка на поликлиники в последние недели "
-        "выросла.",
+        "По данным управления здравоохранения, нагрузка на поликлиники в последние недели выросла.",
     ],
     "regiony": [
         "Работы ведут подрядчики, выбранные на конкурсе; за качеством будут следить общественники.",
@@ -501,8 +502,7 @@ RU_PARAGRAPHS = {
         "художниками.",
         "Реставраторы восстановят фасад, кровлю и внутреннюю роспись. Работы ведутся по "
         "архивным чертежам и фотографиям.",
-        "Билеты можно купить в кассах и онлайн; для студентов и пенсионеров предусмотрены "
-        "скидки.",
+        "Билеты можно купить в кассах и онлайн; для студентов и пенсионеров предусмотрены скидки.",
         "Культурологи отмечают, что интерес к национальному искусству среди молодёжи заметно "
         "вырос за последние годы.",
         "Часть вечеров пройдёт под открытым небом, в парках и на площадях {city_gen}, вход на "
@@ -619,8 +619,7 @@ RU_GENERIC = [
     "опубликуют в открытом доступе.",
     "Для тех, кто не пользуется интернетом, информацию продублируют в печатных объявлениях и "
     "через старших по домам.",
-    "Редакция направила запрос в профильное управление и опубликует ответ, как только его "
-    "получит.",
+    "Редакция направила запрос в профильное управление и опубликует ответ, как только его получит.",
     "Похожие решения уже принимали в соседних регионах, и там, по словам чиновников, они себя "
     "оправдали.",
     "Горожане, которые столкнулись с нарушениями, могут сообщить о них через мобильное "
@@ -628,6 +627,26 @@ RU_GENERIC = [
     "Средняя продолжительность ожидания, по данным ведомства, сократилась с месяца до {n} дней.",
     "Финансирование проекта рассчитано на три года. Основную часть расходов покроет "
     "республиканский бюджет, остальное — местный.",
+    "Проект уже прошёл экспертизу, замечаний к нему немного. Основные вопросы касались сроков и "
+    "того, кто будет отвечать за содержание объекта после сдачи.",
+    "Жители, которые хотят участвовать в обсуждении, могут записаться на встречу через сайт "
+    "акимата или прийти лично: вход свободный.",
+    "Профильная комиссия маслихата включила вопрос в план проверок на следующий год, чтобы "
+    "оценить, как выполняются обещания.",
+    "За последние три года обращений по этой теме стало почти вдвое больше, и в ведомстве "
+    "признают, что прежних мер уже недостаточно.",
+    "Часть денег вложит частный инвестор; взамен он получит право пользоваться частью помещений "
+    "на льготных условиях.",
+    "Чиновники обещают, что после завершения работ жители получат доступ к онлайн-карте, на "
+    "которой будет видно, что и где уже сделано.",
+    "Независимые наблюдатели советуют не торопиться с выводами: подобные программы, по их "
+    "словам, дают результат лишь при постоянном контроле.",
+    "На встрече с журналистами руководитель управления ответил на вопросы о стоимости работ и "
+    "пообещал опубликовать смету.",
+    "Часть работ выполнят студенты профильных колледжей: для них это станет производственной "
+    "практикой.",
+    "Ответственность за исполнение плана возложена на заместителя акима, который раз в месяц "
+    "будет отчитываться о ходе работ.",
 ]
 RU_KAZAKHSTAN = [
     "Подобные меры действуют и в других регионах Казахстана, но в каждом из них учитывают "
@@ -652,8 +671,7 @@ RU_BAIKONUR = [
     "Часть оборудования доставят с космодрома Байконур, где специалисты уже завершили "
     "предварительные испытания.",
     "В программу поездки включено посещение Байконура и музея истории космонавтики.",
-    "Похожую систему ранее опробовали в городе Байконур, и результаты оказались "
-    "обнадёживающими.",
+    "Похожую систему ранее опробовали в городе Байконур, и результаты оказались обнадёживающими.",
 ]
 RU_QUOTES = [
     (
@@ -661,8 +679,7 @@ RU_QUOTES = [
         "сказал руководитель профильного управления",
     ),
     (
-        "Главное для нас — чтобы изменения почувствовал каждый житель, а не только цифры в "
-        "отчётах",
+        "Главное для нас — чтобы изменения почувствовал каждый житель, а не только цифры в отчётах",
         "отметила заместитель акима",
     ),
     (
@@ -691,27 +708,47 @@ RU_QUOTES = [
     ),
 ]
 RU_SECTION_QUOTES = {
-    "politika": ("Закон должен работать для людей, а не создавать лишних барьеров", "заявил "
-                 "один из авторов поправок"),
-    "ekonomika": ("Мы не видим оснований для резких колебаний цен в ближайшие месяцы", "заявил "
-                  "аналитик одного из банков"),
-    "obshchestvo": ("Наш двор наконец станет местом, где приятно гулять с детьми", "рассказала "
-                    "жительница соседнего дома"),
-    "proisshestviya": ("Просим жителей сохранять спокойствие и не распространять непроверенную "
-                       "информацию", "обратились в полиции"),
-    "sport": ("Ребята выложились полностью. Этот результат — итог многолетней работы", "сказал "
-              "главный тренер команды"),
-    "kultura": ("Мы хотели показать, что классика может говорить с сегодняшним зрителем на его "
-                "языке", "рассказал режиссёр"),
-    "v-mire": ("Стороны настроены на долгосрочное сотрудничество", "говорится в совместном "
-               "заявлении"),
-    "tekhnologii": ("Мы хотим, чтобы сервис был понятен даже тем, кто редко пользуется "
-                    "смартфоном", "рассказал руководитель команды разработчиков"),
-    "zdorove": ("Лучшая защита — вовремя сделанная прививка и регулярные осмотры", "напомнила "
-                "главный врач поликлиники"),
-    "regiony": ("Мы впервые за много лет видим, что дорогу действительно ремонтируют", "рассказал "
-                "житель села"),
-}  # fmt: skip
+    "politika": (
+        "Закон должен работать для людей, а не создавать лишних барьеров",
+        "заявил один из авторов поправок",
+    ),
+    "ekonomika": (
+        "Мы не видим оснований для резких колебаний цен в ближайшие месяцы",
+        "заявил аналитик одного из банков",
+    ),
+    "obshchestvo": (
+        "Наш двор наконец станет местом, где приятно гулять с детьми",
+        "рассказала жительница соседнего дома",
+    ),
+    "proisshestviya": (
+        "Просим жителей сохранять спокойствие и не распространять непроверенную информацию",
+        "обратились в полиции",
+    ),
+    "sport": (
+        "Ребята выложились полностью. Этот результат — итог многолетней работы",
+        "сказал главный тренер команды",
+    ),
+    "kultura": (
+        "Мы хотели показать, что классика может говорить с сегодняшним зрителем на его языке",
+        "рассказал режиссёр",
+    ),
+    "v-mire": (
+        "Стороны настроены на долгосрочное сотрудничество",
+        "говорится в совместном заявлении",
+    ),
+    "tekhnologii": (
+        "Мы хотим, чтобы сервис был понятен даже тем, кто редко пользуется смартфоном",
+        "рассказал руководитель команды разработчиков",
+    ),
+    "zdorove": (
+        "Лучшая защита — вовремя сделанная прививка и регулярные осмотры",
+        "напомнила главный врач поликлиники",
+    ),
+    "regiony": (
+        "Мы впервые за много лет видим, что дорогу действительно ремонтируют",
+        "рассказал житель села",
+    ),
+}
 RU_HEADINGS = [
     "Что изменится", "Сроки и деньги", "Что говорят жители", "Цифры", "Что дальше",
     "Мнение эксперта", "Как это работает", "Предыстория", "Подробности", "Реакция",
@@ -746,7 +783,7 @@ def kk_slots(rng):
     country, country_loc = rng.choice(KK_COUNTRIES)
     amount = rng.randint(12, 950)
     return {
-        "city": city, "city_loc": city_loc, "city_gen": city_gen, "City_gen": city_gen,
+        "city": city, "city_loc": city_loc, "city_gen": city_gen,
         "country": country, "country_loc": country_loc, "law": rng.choice(KK_LAWS),
         "n": rng.randint(5, 20), "n2": rng.choice([25, 30, 40, 50, 60, 80, 120]),
         "count": f"{rng.randint(12, 480) * 10:,}".replace(",", " "),
@@ -773,22 +810,22 @@ KK_TITLES = {
         "{city_loc} {n} жаңа мектеп ашылады",
         "{city_loc} {n2} аулаға жөндеу жүргізіледі",
         "Студенттер жатақханадағы орынды онлайн брондай алады",
-        "{City_gen} тұрғындары ыстық судың үзілуіне шағымданды",
+        "{city_gen} тұрғындары ыстық судың үзілуіне шағымданды",
     ],
     "proisshestviya": [
         "{city_loc} көпқабатты үйдегі өрттен {n2} адам эвакуацияланды",
         "Құтқарушылар тауда адасып кеткен туристерді тауып алды",
-        "{City_gen} полициясы интернет-алаяқтыққа күдіктілерді ұстады",
+        "{city_gen} полициясы интернет-алаяқтыққа күдіктілерді ұстады",
     ],
     "sport": [
-        "{City_gen} спортшылары халықаралық турнирде {medals} медаль жеңіп алды",
+        "{city_gen} спортшылары халықаралық турнирде {medals} медаль жеңіп алды",
         "{city_loc} жаңа мұз сарайы салынады",
         "{city_loc} өткен марафонға {count} адам қатысты",
     ],
     "kultura": [
         "{city_loc} ұлттық қолөнер көрмесі ашылды",
         "{city} драма театры жаңа қойылымын ұсынады",
-        "{City_gen} кітапханалары электронды каталогқа көшеді",
+        "{city_gen} кітапханалары электронды каталогқа көшеді",
     ],
     "v-mire": [
         "{country_loc} жергілікті сайлау өтті",
@@ -835,7 +872,7 @@ KK_PARAGRAPHS = {
     "obshchestvo": [
         "Ата-аналар өзгерістерді негізінен қолдайды, бірақ мерзімдер мен ауыстырулар туралы "
         "алдын ала ескертуді сұрайды.",
-        "{City_gen} әкімдігі жұмыстың кезең-кезеңімен жүргізілетінін, бірден бірнеше көше "
+        "{city_gen} әкімдігі жұмыстың кезең-кезеңімен жүргізілетінін, бірден бірнеше көше "
         "жабылмайтынын нақтылады. Кесте сайтта және әлеуметтік желілерде жарияланады.",
     ],
     "proisshestviya": [
@@ -906,8 +943,7 @@ KK_GENERIC = [
     "жоспарға өзгерістер енгізіледі.",
     "Атқарылған жұмыс туралы есеп тоқсан соңына дейін депутаттарға ұсынылып, кейін ашық "
     "жарияланады.",
-    "Интернетті пайдаланбайтын тұрғындар үшін ақпарат баспа хабарландырулары арқылы да "
-    "таратылады.",
+    "Интернетті пайдаланбайтын тұрғындар үшін ақпарат баспа хабарландырулары арқылы да таратылады.",
     "Бұған дейін мекеме алғашқы нәтижелер сәтті болса, бағдарламаны басқа аудандарға да тарату "
     "жоспарын хабарлаған еді.",
     "Жобаны қаржыландыру үш жылға есептелген. Шығыстардың негізгі бөлігін республикалық бюджет, "
@@ -1154,6 +1190,7 @@ class Bank:
     """The phrases of one language's stories."""
 
     slots: object
+    quote_format: str
     titles: dict
     leads: object  # a list, or a dict by section
     paragraphs: dict
@@ -1166,14 +1203,13 @@ class Bank:
     section_quotes: dict = field(default_factory=dict)
 
     def quote(self, text, attribution):
-        if self is BANKS["en"]:
-            return f'<blockquote><p>"{text}," {attribution}.</p></blockquote>'
-        return f"<blockquote><p>«{text}», – {attribution}.</p></blockquote>"
+        return self.quote_format.format(text=text, attribution=attribution)
 
 
 BANKS = {
     "ru": Bank(
         slots=ru_slots,
+        quote_format="<blockquote><p>«{text}», – {attribution}.</p></blockquote>",
         titles=RU_TITLES,
         leads=RU_LEADS,
         paragraphs=RU_PARAGRAPHS,
@@ -1200,6 +1236,7 @@ BANKS = {
     ),
     "kk": Bank(
         slots=kk_slots,
+        quote_format="<blockquote><p>«{text}», – {attribution}.</p></blockquote>",
         titles=KK_TITLES,
         leads=KK_LEADS,
         paragraphs=KK_PARAGRAPHS,
@@ -1216,6 +1253,7 @@ BANKS = {
     ),
     "en": Bank(
         slots=en_slots,
+        quote_format='<blockquote><p>"{text}," {attribution}.</p></blockquote>',
         titles=EN_TITLES,
         leads=EN_LEADS,
         paragraphs=EN_PARAGRAPHS,
@@ -1525,7 +1563,9 @@ class Archive:
         return rng, facts
 
     def slug(self, i, title):
-        return f"{slugify(title, max_length=180)}-g{i}"
+        # Another seed's story i may have the same headline.
+        mark = f"-g{i}" if self.seed == 1 else f"-s{self.seed}-g{i}"
+        return slugify(title, max_length=180) + mark
 
     def story(self, i):
         rng, facts = self.facts(i)
@@ -1580,10 +1620,11 @@ class Archive:
             quotes[0] = bank.section_quotes[section]
         quote_after = [rng.randint(1, 2), rng.randint(4, 6)][: rng.choice([1, 2])]
         heading = rng.choice(bank.headings) if rng.random() < 0.35 else None
-        parts, length = [], 0
+        parts = []
+        length = 0
         for number, text in enumerate(paragraphs):
-            done = length >= target and number > max(quote_after) and number > len(extra)
-            if done:
+            # At least five paragraphs, so that the quotations and the inserted ones are in.
+            if length >= target and number > max(quote_after) and number >= 5:
                 break
             if heading and length >= target / 2:
                 parts.append(f"<h2>{heading}</h2>")
@@ -1690,6 +1731,7 @@ class Command(BaseCommand):
             self.stdout.write(f"The archive already holds {stories} stories of seed {seed}.")
             return
         self.anchor = self.find_anchor(done) or timezone.now().replace(second=0, microsecond=0)
+        progress = None
         try:
             self.sections = self.load_sections()
             self.authors = self.load_authors()
@@ -1700,13 +1742,17 @@ class Command(BaseCommand):
             for start in range(done, stories, batch):
                 end = min(start + batch, stories)
                 with transaction.atomic():
-                    self.write_batch(start, end, stories)
+                    self.write_batch(start, end)
                 done = end
                 progress.show(done)
             progress.end()
         except KeyboardInterrupt:
+            if progress:
+                progress.end()
+            # Counted again: the last batch may have committed just before Ctrl+C.
             raise CommandError(
-                f"Interrupted with {done} stories written; run the same command again to go on."
+                f"Interrupted with {self.count_done(stories)} stories written; "
+                "run the same command again to go on."
             ) from None
         retire_pages()
         self.summary(time.monotonic() - started)
@@ -1806,15 +1852,17 @@ class Command(BaseCommand):
         for made, k in enumerate(missing, 1):
             # A seed of their own: the demo draws 1600 x 900 pictures from 100 up,
             # and the library refuses a second copy of the same file.
-            photo = Photo.objects.create_from_file(
-                drawn_landscape(1600, 900, seed=f"archive-{k}"),
-                f"archive-{k}.jpg",
-                **photo_fields(k, photographers),
-            )
-            pool[k] = photo.pk
+            data = drawn_landscape(1600, 900, seed=f"archive-{k}")
+            same = Photo.objects.filter(file_hash=hashlib.sha256(data).hexdigest()).first()
+            if same is None:
+                same = Photo.objects.create_from_file(
+                    data, f"archive-{k}.jpg", **photo_fields(k, photographers)
+                )
+            pool[k] = same.pk
             if not quiet and (made % 50 == 0 or made == len(missing)):
                 self.stderr.write(f"{made}/{len(missing)} photos made")
-        by_section = [[pool[k] for k in range(s, size, len(SECTIONS))] for s in range(10)]
+        sections = range(len(SECTIONS))
+        by_section = [[pool[k] for k in range(s, size, len(SECTIONS))] for s in sections]
         return [(ids, zipf(len(ids), 1.1)) for ids in by_section]
 
     def start_links(self, done):
@@ -1838,7 +1886,7 @@ class Command(BaseCommand):
         ids, weights = self.photos[facts.section]
         return ids[pick(facts.photo, weights)] if ids else None
 
-    def write_batch(self, start, end, stories):
+    def write_batch(self, start, end):
         batch = [self.archive.story(i) for i in range(start, end)]
         articles = [self.article(story) for story in batch]
         Article.objects.bulk_create(articles)
@@ -1907,7 +1955,7 @@ class Command(BaseCommand):
     def summary(self, seconds):
         now = timezone.now()
         rows = (
-            Article.objects.annotate()
+            Article.objects.order_by()
             .values("status", "language")
             .annotate(
                 count=Count("pk"),
