@@ -582,16 +582,11 @@ class Article(models.Model):
             )
 
     def translation_group(self):
-        """Published stories that say the same in other languages, in the site's order."""
+        """The original and its translations: the same story in other languages, in any state."""
         root = self.translation_of_id or self.pk
-        order = [code for code, _name in settings.LANGUAGES]
-        stories = (
-            Article.objects.published()
-            .filter(models.Q(pk=root) | models.Q(translation_of=root))
-            .exclude(pk=self.pk)
-            .select_related("section")
+        return Article.objects.filter(models.Q(pk=root) | models.Q(translation_of=root)).exclude(
+            pk=self.pk
         )
-        return sorted(stories, key=lambda story: order.index(story.language))
 
     def _record_body_photos(self):
         """Photos in the text count as used: listed on the photo, safe from deletion."""

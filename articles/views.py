@@ -1,5 +1,6 @@
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -237,8 +238,8 @@ def article_detail(request, section, pk, slug):
     ):
         return redirect(article, permanent=True)
     context = previews.story_context(article)
-    context["related"] = read_also(article, context["related"], context["tags"])
-    context["translations"] = translations = article.translation_group()
+    context["related"], translations = read_also(article, context["related"], context["tags"])
+    context["translations"] = translations
     # The language switch leads to the story's translations, else to that edition's front page.
     elsewhere = {story.language: story.get_absolute_url() for story in translations}
     elsewhere[article.language] = article.get_absolute_url()
@@ -258,44 +259,51 @@ def article_detail(request, section, pk, slug):
 
 # What a link to a story needs: its address and what the link shows.
 LINK_FIELDS = ["title", "slug", "language", "published_at", "section__slug", "section_id"]
-READ_ALSO_TAGS = 8
+READ_ALSO_TAGS = 3
 
 
 def read_also(article, chosen, tags):
     """
-    Editors' choice first, completed with recent stories of the same section or tags.
+    «Read also» and the story's translations, in two queries.
 
-    Each of the section and the first few tags gives its newest few from its own
-    index, all in one query; the newest of those complete the list.
+    Editors' choice first, completed with recent stories of the same section or
+    of its first tags: each of those gives its newest few from its own index,
+    the translations theirs, all in one query; the rows of all of them come in
+    a second, and the newest complete the list.
     """
-    missing = READ_ALSO_LENGTH - len(chosen)
-    if missing <= 0:
-        return chosen
+    missing = max(READ_ALSO_LENGTH - len(chosen), 0)
     excluded = [article.pk, *(story.pk for story in chosen)]
-    same_section = (
-        Article.objects.published()
-        .in_language(article.language)
-        .in_section(article.section_id)
-        .exclude(pk__in=excluded)
-        .newest_ids()[:missing]
-    )
-    same_tag = [
-        TaggedArticle.objects.published()
-        .in_language(article.language)
-        .filter(tag=tag)
-        .exclude(content_object__in=excluded)
-        .newest_story_ids()[:missing]
-        for tag in tags[:READ_ALSO_TAGS]
-    ]
-    candidates = {pk for (pk,) in union_all([same_section, *same_tag])}
-    recent = (
+    same_edition = Article.objects.published().in_language(article.language)
+    parts = [article.translation_group().published().values_list("pk")]
+    if missing:
+        parts.append(
+            same_edition.in_section(article.section_id)
+            .exclude(pk__in=excluded)
+            .newest_ids()[:missing]
+        )
+        parts += [
+            TaggedArticle.objects.published()
+            .in_language(article.language)
+            .filter(tag=tag)
+            .exclude(content_object__in=excluded)
+            .newest_story_ids()[:missing]
+            for tag in tags[:READ_ALSO_TAGS]
+        ]
+    candidates = {pk for (pk,) in union_all(parts)}
+    stories = (
         Article.objects.published()
         .filter(pk__in=candidates)
         .select_related("section")
         .only(*LINK_FIELDS)
-        .order_by("-published_at", "-pk")[:missing]
+        .order_by("-published_at", "-pk")
     )
-    return [*chosen, *recent]
+    order = [code for code, _name in settings.LANGUAGES]
+    recent = [story for story in stories if story.language == article.language][:missing]
+    translations = sorted(
+        (story for story in stories if story.language != article.language),
+        key=lambda story: order.index(story.language),
+    )
+    return [*chosen, *recent], translations
 
 
 def preview_link(request, token):
