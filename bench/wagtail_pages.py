@@ -78,6 +78,48 @@ TEMPLATES = {
 <p>{{ page.intro }}</p>{{ page.body|richtext }}</article>{% endblock %}""",
 }
 
+# The rest of the site, shared with bench/wagtail_site.py (the same site on PostgreSQL).
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "taggit",
+    "modelcluster",
+    "wagtail",
+    "wagtail.images",
+    "wagtail.documents",
+    "wagtail.users",
+    "wagtail.admin",
+    "wagtail.sites",
+    "news",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+# The module news_urls: Wagtail's page serving, and the menu every page shows.
+URLS = """
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+
+urlpatterns = [path("", include(wagtail_urls))]
+
+
+def menu(request):
+    from news.models import NewsIndexPage
+
+    return {"menu": NewsIndexPage.objects.live()}
+"""
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -103,31 +145,8 @@ def main():
         SECRET_KEY="bench",
         DEBUG=False,
         ALLOWED_HOSTS=["testserver", "localhost"],
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "django.contrib.sessions",
-            "django.contrib.messages",
-            "django.contrib.staticfiles",
-            "taggit",
-            "modelcluster",
-            "wagtail",
-            "wagtail.images",
-            "wagtail.documents",
-            "wagtail.users",
-            "wagtail.admin",
-            "wagtail.sites",
-            "news",
-        ],  # fmt: skip
-        MIDDLEWARE=[
-            "django.middleware.security.SecurityMiddleware",
-            "django.contrib.sessions.middleware.SessionMiddleware",
-            "django.middleware.common.CommonMiddleware",
-            "django.middleware.csrf.CsrfViewMiddleware",
-            "django.contrib.auth.middleware.AuthenticationMiddleware",
-            "django.contrib.messages.middleware.MessageMiddleware",
-            "django.middleware.clickjacking.XFrameOptionsMiddleware",
-        ],
+        INSTALLED_APPS=INSTALLED_APPS,
+        MIDDLEWARE=MIDDLEWARE,
         ROOT_URLCONF="news_urls",
         DATABASES={
             "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": workdir / "db.sqlite3"}
@@ -155,22 +174,7 @@ def main():
         WAGTAILADMIN_BASE_URL="http://localhost",
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
     )
-    (workdir / "news_urls.py").write_text(
-        textwrap.dedent(
-            """
-            from django.urls import include, path
-            from wagtail import urls as wagtail_urls
-
-            urlpatterns = [path("", include(wagtail_urls))]
-
-
-            def menu(request):
-                from news.models import NewsIndexPage
-
-                return {"menu": NewsIndexPage.objects.live()}
-            """
-        )
-    )
+    (workdir / "news_urls.py").write_text(textwrap.dedent(URLS))
     django.setup()
     from django.core.management import call_command
 
