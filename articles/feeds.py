@@ -6,6 +6,7 @@ Dzen (the story as HTML, the lead photo as an enclosure with its credit).
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, Byline, Section, Tag, TaggedArticle
 from articles.templatetags.stories import story_body, xml_text
+from media.models import Rendition
 from media.specs import SHARE_SIZE, SHARE_SPEC
 from newsroom.models import Author
 from newsroom.site import absolute_url
@@ -39,7 +41,11 @@ class StoriesFeed(Feed):
         ids = list(self.story_ids(owner)[:FEED_LENGTH])
         stories = Article.objects.published().filter(pk__in=ids).for_listing()
         if self.full_text:
-            stories = stories.defer(None)
+            # The text, and the share crop's file, whose length the enclosure gives.
+            shares = Rendition.objects.filter(spec=SHARE_SPEC.name)
+            stories = stories.defer(None).prefetch_related(
+                Prefetch("lead_photo__renditions", shares, to_attr="prefetched_renditions")
+            )
         return stories.prefetch_related("tags")
 
     def title(self, owner):
@@ -71,7 +77,7 @@ class StoriesFeed(Feed):
         return timezone.localtime(item.corrected_at or item.published_at)
 
     def item_author_name(self, item):
-        return xml_text(", ".join(byline.author.name for byline in item.bylines.all())) or None
+        return xml_text(", ".join(byline.author.name for byline in item.listed_bylines)) or None
 
     def item_categories(self, item):
         return [xml_text(tag.name) for tag in item.tags.all()]
@@ -135,7 +141,7 @@ class ImageEnclosureMixin:
         photo = item.lead_photo
         if photo is None:
             return []
-        made = {rendition.spec: rendition for rendition in photo.renditions.all()}
+        made = photo.renditions_by_spec()
         # RSS wants the file's length, so the crop is made now if it was not yet: once.
         share = made.get(SHARE_SPEC.name) or photo.make_renditions([SHARE_SPEC])[0]
         return [

@@ -271,9 +271,15 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.defer("body", "body_text", "search_vector")
             .select_related("section", "lead_photo__creator_author")
+            # Into a plain list (to_attr): a list of thirty stories would otherwise
+            # make a related manager and a queryset for each story. Photos know
+            # which renditions they have (Photo.made_specs): no rows to read.
             .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                "lead_photo__renditions",
+                Prefetch(
+                    "bylines",
+                    queryset=Byline.objects.select_related("author"),
+                    to_attr="listed_bylines",
+                ),
             )
             .order_by("-published_at", "-pk")
         )

@@ -30,6 +30,7 @@ SITEMAP_IMAGE = Spec("original", 1200, "jpeg")
 NEWS_HOURS = 48
 STORY_FIELDS = [
     "slug", "language", "published_at", "corrected_at", "section__slug", "lead_photo__token",
+    "lead_photo__made_specs",
 ]  # fmt: skip
 
 

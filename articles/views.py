@@ -183,7 +183,6 @@ class AuthorView(StoryListView):
             Photo.objects.filter(creator_author=self.owner)
             .filter(Exists(Article.objects.published().filter(lead_photo=OuterRef("pk"))))
             .select_related("creator_author")
-            .prefetch_related("renditions")
             .order_by("-created_at", "-pk")[:PHOTOS_ON_AUTHOR_PAGE]
         )
         return super().get_context_data(photos=photos, **kwargs)
@@ -218,7 +217,6 @@ def article_detail(request, section, pk, slug):
         .select_related("section", "lead_photo__creator_author")
         .prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "lead_photo__renditions",
             "tags",
             Prefetch(
                 "related_stories",
@@ -251,8 +249,7 @@ def article_detail(request, section, pk, slug):
     context["translation_links"] = [(story, names[story.language]) for story in translations]
     context["og_locale"] = OG_LOCALES.get(article.language, article.language)
     if article.lead_photo:
-        made = {rendition.spec: rendition for rendition in article.lead_photo.renditions.all()}
-        share = article.lead_photo.rendition_url(SHARE_SPEC, made)
+        share = article.lead_photo.rendition_url(SHARE_SPEC)
         context["share_image"] = absolute_url(share)
     return render(request, "articles/article_detail.html", context)
 

@@ -185,6 +185,10 @@ class Photo(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The names of the renditions made so far, each at its own address
+    # (rendition_path): pages link them without reading a row of renditions, of
+    # which a list of thirty photos has a thousand. Kept by make_renditions().
+    made_specs = models.TextField(editable=False, blank=True, default="")
 
     objects = PhotoQuerySet.as_manager()
 
@@ -203,6 +207,17 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.description or self.alt_text or self.file_name
+
+    def save(self, *args, **kwargs):
+        # An editor's form holds the photo as it was loaded; renditions made since
+        # then are recorded by make_renditions(), and the form must not undo that.
+        if self.pk is not None and not kwargs.get("force_insert") and "update_fields" not in kwargs:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "made_specs"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def file_name(self):
@@ -271,7 +286,25 @@ class Photo(models.Model):
                 existing[result.spec.name] = (
                     old.overwrite(result) if old else Rendition.store(self, result)
                 )
+            self.record_made_specs()
         return [existing[spec.name] for spec in specs]
+
+    def record_made_specs(self):
+        """Note which renditions lie at their own address, for pages to link straight to."""
+        made = [
+            spec
+            for spec, name in Rendition.objects.filter(photo=self).values_list("spec", "file")
+            if name == self.rendition_path(spec)
+        ]
+        self.made_specs = " ".join(sorted(made))
+        Photo.objects.filter(pk=self.pk).update(made_specs=self.made_specs)
+
+    @property
+    def made_spec_names(self):
+        return set(self.made_specs.split())
+
+    def rendition_path(self, spec_name):
+        return f"renditions/{self.pk}/{self.token}/{spec_name}"
 
     def _working_copy_covers(self, specs):
         if not self.working_copy:
@@ -286,11 +319,21 @@ class Photo(models.Model):
         ratio = imaging.ratio_of(spec)
         return crop_box_size(self.width, self.height, ratio)[0] if ratio else self.width
 
-    def rendition_url(self, spec, renditions=None):
+    def renditions_by_spec(self):
+        """
+        The renditions made so far, by spec name: from the page's prefetch when
+        there was one (``prefetched_renditions``, only the specs the page draws),
+        else from the database.
+        """
+        made = self.__dict__.get("prefetched_renditions")
+        if made is None:
+            made = self.renditions.all()
+        return {rendition.spec: rendition for rendition in made}
+
+    def rendition_url(self, spec, made=None):
         """Where a reader's browser fetches this rendition: the file if made, else the maker."""
-        rendition = (renditions or {}).get(spec.name)
-        if rendition:
-            return rendition.file.url
+        if spec.name in (made if made is not None else self.made_spec_names):
+            return Rendition._meta.get_field("file").storage.url(self.rendition_path(spec.name))
         return reverse(
             "media:rendition", kwargs={"pk": self.pk, "token": self.token, "name": spec.name}
         )
@@ -301,6 +344,8 @@ class Photo(models.Model):
             rendition.delete()
         self._prefetched_objects_cache = {}
         self.token = new_token()
+        self.made_specs = ""
+        Photo.objects.filter(pk=self.pk).update(made_specs="")
 
     def delete_files(self):
         for file in (self.original, self.working_copy):
@@ -332,9 +377,7 @@ class Rendition(models.Model):
     def store(cls, photo, result):
         """Save a rendered file and its row; if another process won the race, use theirs."""
         storage = cls._meta.get_field("file").storage
-        name = storage.save(
-            f"renditions/{photo.pk}/{photo.token}/{result.spec.name}", ContentFile(result.data)
-        )
+        name = storage.save(photo.rendition_path(result.spec.name), ContentFile(result.data))
         photo.__dict__.setdefault("_stored_renditions", []).append(name)
         try:
             with transaction.atomic():

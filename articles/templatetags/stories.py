@@ -46,7 +46,7 @@ def story_body(article, draw=draw_for_readers):
     ids = body_photo_ids(article.body)
     if not ids:
         return mark_safe(article.body)  # sanitised against an allow-list when saved
-    photos = Photo.objects.select_related("creator_author").prefetch_related("renditions")
+    photos = Photo.objects.select_related("creator_author")
     photos = {photo.pk: photo for photo in photos.filter(pk__in=ids)}
 
     def replace(match):
@@ -122,14 +122,15 @@ def card_fingerprint(article, featured, heading, show_section):
     parts = [
         article.pk, article.edit_token, get_language(), featured, heading, show_section,
         section.pk, section.slug, section.local_name,
-        tuple(byline.author.name for byline in article.bylines.all()),
+        tuple(byline.author.name for byline in article.listed_bylines),
     ]  # fmt: skip
     if photo is not None:
         author = photo.creator_author
         parts += [
             photo.pk, photo.token, photo.alt_text, photo.credit_line,
             author and (author.slug, author.name),
-            tuple(sorted((r.spec, r.file.name) for r in photo.renditions.all())),
+            # A rendition's address never changes once made: which are made is enough.
+            photo.made_specs,
         ]  # fmt: skip
     return tuple(parts)
 

@@ -7,10 +7,7 @@ register = template.Library()
 
 
 def _renditions(photo):
-    """The photo's renditions by spec, from the page's prefetch when there was one."""
-    cache = getattr(photo, "_prefetched_objects_cache", {})
-    renditions = cache["renditions"] if "renditions" in cache else photo.renditions.all()
-    return {rendition.spec: rendition for rendition in renditions}
+    return photo.made_spec_names
 
 
 @register.simple_tag

@@ -245,3 +245,35 @@ def test_large_photos_render_from_a_private_working_copy(
     with django_capture_on_commit_callbacks(execute=True):
         photo.delete()
     assert stored_files() == before, "original, working copy and renditions all gone"
+
+
+def test_a_photo_knows_its_renditions_so_pages_link_them_without_reading_rows(
+    django_assert_num_queries,
+):
+    photo = make_photo()
+    card = Spec("16x9", 320, "webp")
+    assert card.name not in photo.made_spec_names
+    assert "/img/" in photo.rendition_url(card)  # not made yet: its maker
+    photo.make_renditions([card])
+    fresh = Photo.objects.get(pk=photo.pk)
+    with django_assert_num_queries(0):
+        url = fresh.rendition_url(card)
+    assert url == Rendition.objects.get(photo=photo, spec=card.name).file.url
+
+
+def test_an_editor_form_opened_before_renditions_were_made_does_not_forget_them():
+    photo = make_photo()
+    opened = Photo.objects.get(pk=photo.pk)  # as the admin's form loads it
+    photo.make_renditions([Spec("16x9", 320, "webp")])
+    opened.credit_line = "Kazinform"
+    opened.save()
+    assert "16x9-320.webp" in Photo.objects.get(pk=photo.pk).made_spec_names
+    assert Photo.objects.get(pk=photo.pk).credit_line == "Kazinform"
+
+
+def test_a_new_file_or_focal_point_forgets_every_rendition_address():
+    photo = make_photo()
+    photo.make_renditions([Spec("16x9", 320, "webp")])
+    photo.forget_renditions()
+    photo.save()
+    assert Photo.objects.get(pk=photo.pk).made_spec_names == set()
