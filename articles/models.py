@@ -104,23 +104,48 @@ def visible_to_readers(prefix=""):
     )
 
 
-def union_all(querysets):
+# Stands in for an owner's id while a part of a union is compiled: no row has it.
+STAND_IN_ID = -7_368_547_119
+
+
+def union_all(querysets=(), *, each=None, ids=()):
     """
     The rows of several sliced querysets in one round trip.
 
     Each part keeps its own ORDER BY and LIMIT, so each is read from its own
     index («the newest four of every section»); Django's union() cannot say
     that on SQLite, where a compound SELECT takes no ORDER BY in its parts.
+
+    ``each(id)`` for each of ``ids`` adds parts that differ only in an owner's
+    id (a section's, a tag's). Django's compiler costs more than the database
+    does here (ten sections compiled one by one took longer than their query),
+    so that part is compiled once with a stand-in id, and each id takes its
+    place among the parameters.
     """
-    parts, params = [], []
-    for number, queryset in enumerate(querysets):
-        sql, part_params = queryset.query.sql_with_params()
-        parts.append(f"SELECT * FROM ({sql}) AS part{number}")
-        params.extend(part_params)
-    if not parts:
+    pieces = [queryset.query.sql_with_params() for queryset in querysets]
+    ids = list(ids)
+    if each is not None and ids:
+        sql, params = each(STAND_IN_ID).query.sql_with_params()
+        places = [place for place, value in enumerate(params) if value == STAND_IN_ID]
+        if len(places) == 1:
+            pieces += [
+                (
+                    sql,
+                    tuple(
+                        pk if place == places[0] else value for place, value in enumerate(params)
+                    ),
+                )
+                for pk in ids
+            ]
+        else:  # the stand-in is not a plain parameter: compile each
+            pieces += [each(pk).query.sql_with_params() for pk in ids]
+    if not pieces:
         return []
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM ({part}) AS part{number}" for number, (part, _params) in enumerate(pieces)
+    )
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(sql, [value for _part, params in pieces for value in params])
         return cursor.fetchall()
 
 
@@ -260,10 +285,12 @@ class ArticleQuerySet(models.QuerySet):
     def newest_ids_by_section(self, sections, count):
         """(section id, story id) of each section's newest ``count``, in one query."""
         return union_all(
-            self.in_section(section)
-            .order_by("-published_at", "-pk")[:count]
-            .values_list("section_id", "pk")
-            for section in sections
+            each=lambda section_id: (
+                self.in_section(section_id)
+                .order_by("-published_at", "-pk")[:count]
+                .values_list("section_id", "pk")
+            ),
+            ids=[section.pk for section in sections],
         )
 
     def for_listing(self):

@@ -278,15 +278,18 @@ def read_also(article, chosen, tags):
             .exclude(pk__in=excluded)
             .newest_ids()[:missing]
         )
-        parts += [
+
+    def newest_with_tag(tag_id):
+        return (
             TaggedArticle.objects.published()
             .in_language(article.language)
-            .filter(tag=tag)
+            .filter(tag_id=tag_id)
             .exclude(content_object__in=excluded)
             .newest_story_ids()[:missing]
-            for tag in tags[:READ_ALSO_TAGS]
-        ]
-    candidates = {pk for (pk,) in union_all(parts)}
+        )
+
+    tag_ids = [tag.pk for tag in tags[:READ_ALSO_TAGS]] if missing else []
+    candidates = {pk for (pk,) in union_all(parts, each=newest_with_tag, ids=tag_ids)}
     stories = (
         Article.objects.published()
         .filter(pk__in=candidates)
