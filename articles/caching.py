@@ -19,7 +19,9 @@ search are not decorated with this.
 
 import hashlib
 import logging
+import pickle
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -121,27 +123,48 @@ class PageCacheMiddleware:
 
     It sits right after the security and static-file middleware: a page from
     the cache needs no session, no language switch, no URL resolving and no
-    view, only one round trip to the cache for the state and the page. It
-    keeps the page as it leaves every middleware below it, headers included.
-    A signed-in editor always goes the whole way.
+    view. It keeps the page as it leaves every middleware below it, headers
+    (ETag, Last-Modified) included. A signed-in editor always goes the whole way.
+
+    Every request asks the shared cache for the site's state, so a change shows
+    on the next request in every worker. The page itself comes from this
+    process's own copy when it has the page under the current state (a few
+    hundred of the most asked-for pages, a few megabytes), else from the shared
+    cache with the state in one round trip.
     """
+
+    LOCAL_PAGES = 300
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.local = OrderedDict()  # key → (token, pickled response)
 
     def __call__(self, request):
         if not cacheable_request(request):
             return self.get_response(request)
         key = page_key(request)
-        found = cache.get_many([STATE_KEY, key])
-        request.site_state = state = site_state(found.get(STATE_KEY))
-        request.page_cache_key = key
-        token, response = found.get(key) or (None, None)
+        token, pickled = self.local.get(key, (None, None))
+        if token is not None:
+            state = site_state()
+            if token != state.token:
+                token, pickled = None, None
+        if token is None:
+            found = cache.get_many([STATE_KEY, key])
+            state = site_state(found.get(STATE_KEY))
+            token, pickled = found.get(key) or (None, None)
+        request.site_state, request.page_cache_key = state, key
         seconds = lifetime(state)
         if token == state.token and seconds:
-            etag = page_etag(key, state)
-            unchanged = conditional_response(request, etag, state)
-            return with_http_caching(unchanged or response, request, etag, state, seconds)
+            self.keep_locally(key, token, pickled)
+            if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+                unchanged = conditional_response(request, page_etag(key, state), state)
+                if unchanged is not None:
+                    return with_http_caching(
+                        unchanged, request, page_etag(key, state), state, seconds
+                    )
+            response = pickle.loads(pickled)
+            response["Cache-Control"] = public_cache_control(seconds)
+            return response
         response = self.get_response(request)
         # A page that sets a cookie is somebody's own, never everybody's.
         if getattr(response, "keep_in_page_cache", False) and seconds and not response.cookies:
@@ -154,8 +177,22 @@ class PageCacheMiddleware:
             # A feed is written in a thousand small pieces; served from the
             # cache, each would be a write of its own.
             response.content = response.content
-            cache.set(key, (state.token, response), seconds)
+            pickled = pickle.dumps(response, pickle.HIGHEST_PROTOCOL)
+            cache.set(key, (state.token, pickled), seconds)
         return response
+
+    def keep_locally(self, key, token, pickled):
+        self.local[key] = (token, pickled)
+        self.local.move_to_end(key)
+        while len(self.local) > self.LOCAL_PAGES:
+            self.local.popitem(last=False)
+
+
+def public_cache_control(seconds):
+    return (
+        f"public, max-age={BROWSER_SECONDS}, s-maxage={seconds}, "
+        f"stale-while-revalidate={STALE_WHILE_REVALIDATE_SECONDS}"
+    )
 
 
 def cacheable_request(request):
@@ -235,13 +272,7 @@ def with_http_caching(response, request, etag, state, seconds):
         # A signed-in editor's copy is theirs: no shared cache keeps it.
         patch_cache_control(response, private=True, no_cache=True)
     elif seconds:
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=BROWSER_SECONDS,
-            s_maxage=seconds,
-            stale_while_revalidate=STALE_WHILE_REVALIDATE_SECONDS,
-        )
+        response["Cache-Control"] = public_cache_control(seconds)
     else:
         patch_cache_control(response, public=True, no_cache=True)
     return response

@@ -215,3 +215,19 @@ def test_each_edition_is_cached_on_its_own(client):
     assert "Русский материал" in client.get("/").content.decode()
     assert "Қазақ материалы" in client.get("/kk/").content.decode()
     assert "Русский материал" in client.get("/").content.decode()
+
+
+def test_every_worker_sees_a_change_on_its_next_request(django_assert_num_queries):
+    from django.test import Client
+
+    story = make_article("До правки")
+    workers = [Client(), Client()]  # each with its own copy of the pages it served
+    for worker in workers:
+        for _ in range(2):
+            assert "До правки" in worker.get(story.get_absolute_url()).content.decode()
+    story.title = "После правки"
+    story.save()
+    for worker in workers:
+        assert "После правки" in worker.get(story.get_absolute_url()).content.decode()
+    with django_assert_num_queries(0):
+        assert "После правки" in workers[0].get(story.get_absolute_url()).content.decode()
