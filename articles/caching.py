@@ -112,6 +112,10 @@ def note_scheduled(moment):
         )
 
 
+# What a kept page looks like: (token, pickled response). A new shape gets a new
+# number, so that a deploy never reads the entries an older version wrote.
+PAGE_FORMAT = 2
+
 # The query parameters that make another page (a list's page, a sitemap's);
 # any other (utm_source, fbclid …) shares the page's one cache entry.
 PAGE_PARAMS = ("page", "p")
@@ -121,10 +125,10 @@ class PageCacheMiddleware:
     """
     Answer a reader's request for a cached page before anything else runs.
 
-    It sits right after the security and static-file middleware: a page from
-    the cache needs no session, no language switch, no URL resolving and no
-    view. It keeps the page as it leaves every middleware below it, headers
-    (ETag, Last-Modified) included. A signed-in editor always goes the whole way.
+    It comes first: a page from the cache needs no session, no language switch,
+    no URL resolving and no view. It keeps the page as it leaves every
+    middleware below it, headers included (security headers, ETag,
+    Last-Modified). A signed-in editor always goes the whole way.
 
     Every request asks the shared cache for the site's state, so a change shows
     on the next request in every worker. The page itself comes from this
@@ -152,6 +156,8 @@ class PageCacheMiddleware:
             found = cache.get_many([STATE_KEY, key])
             state = site_state(found.get(STATE_KEY))
             token, pickled = found.get(key) or (None, None)
+            if not isinstance(pickled, bytes):
+                token, pickled = None, None
         request.site_state, request.page_cache_key = state, key
         seconds = lifetime(state)
         if token == state.token and seconds:
@@ -198,9 +204,14 @@ def public_cache_control(seconds):
 def cacheable_request(request):
     return (
         request.method in {"GET", "HEAD"}
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path_info.startswith(NOT_PAGES)
     )
+
+
+# Files, not pages: served by WhiteNoise, the web server or the rendition maker.
+NOT_PAGES = (settings.STATIC_URL, settings.MEDIA_URL, "/img/")
 
 
 def reader_page(view):
@@ -242,7 +253,7 @@ def page_key(request):
     )
     language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-    return f"newsroom:page:{language}:{request.method}:{digest}"
+    return f"newsroom:page:{PAGE_FORMAT}:{language}:{request.method}:{digest}"
 
 
 def page_etag(key, state):

@@ -68,11 +68,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Readers' pages from the cache, before anything else (articles/caching.py): a
+    # page is kept as it left every middleware below, security headers included.
+    "articles.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Readers' pages from the cache, before sessions, languages and views (articles/caching.py).
-    "articles.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the address only: / is Russian, /kk/ and /en/ the others.
     "django.middleware.locale.LocaleMiddleware",
