@@ -8,6 +8,8 @@ from tests.factories import make_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# The image's width once it has arrived (decode() waits for it); 0 if it is broken.
+LOADED_WIDTH = "img => img.decode().then(() => img.naturalWidth, () => 0)"
 DEMO_STORY_SLUG = "tokaev-gumanitarnaya-pomoshch-ne-mozhet-byt-predmetom-politicheskogo-torga"
 
 
@@ -27,11 +29,12 @@ def test_reader_sees_caption_credit_and_author_of_the_demo_story(live_server, pa
     expect(caption.locator(".credit")).to_have_text("Фото: akorda.kz")
     photo = page.locator("figure.lead-photo img")
     expect(photo).to_be_visible()
-    assert photo.evaluate("img => img.naturalWidth") > 0, "the lead photo did not load"
+    # A rendition not made yet is made on its first request: wait for it to arrive.
+    assert photo.evaluate(LOADED_WIDTH) > 0, "the lead photo did not load"
 
     portrait = page.get_by_alt_text("Фото Ирина Капитанова")
     expect(portrait).to_be_visible()
-    assert portrait.evaluate("img => img.naturalWidth") > 0, "the portrait did not load"
+    assert portrait.evaluate(LOADED_WIDTH) > 0, "the portrait did not load"
     author_link = page.locator("footer.authors a[rel=author]")
     expect(author_link).to_have_text("Ирина Капитанова")
     expect(page.locator("time").first).to_have_text("06.03.2026 14:00")
