@@ -261,6 +261,14 @@ def page_etag(key, state):
 
 
 def conditional_response(request, etag, state):
+    """
+    An empty 304 for a client that holds this version of the page, else None.
+
+    «If-None-Match: *» asks whether the page exists at all; only the view knows
+    that (a story may be unpublished or embargoed), so it gets no early answer.
+    """
+    if request.headers.get("If-None-Match", "").strip() == "*":
+        return None
     return get_conditional_response(
         request, etag=etag, last_modified=int(state.changed_at.timestamp())
     )

@@ -232,3 +232,10 @@ def test_every_worker_sees_a_change_on_its_next_request(django_assert_num_querie
         assert "После правки" in worker.get(story.get_absolute_url()).content.decode()
     with django_assert_num_queries(0):
         assert "После правки" in workers[0].get(story.get_absolute_url()).content.decode()
+
+
+def test_no_early_304_says_a_missing_or_embargoed_story_exists(client):
+    hidden = make_article("Эмбарго", published_at=timezone.now() + timedelta(hours=1))
+    for headers in [{"If-None-Match": "*"}, {"If-None-Match": '"x", *'}]:
+        assert client.get(hidden.get_absolute_url(), headers=headers).status_code == 404
+        assert client.get("/sobytiya/999999-net/", headers=headers).status_code == 404
