@@ -84,9 +84,12 @@ def test_feed_query_budget_does_not_grow_with_stories(
 ):
     for number in range(10):
         make_article(f"Ещё {number}", section=newsroom[0], authors=[newsroom[1]], tags=["МККК"])
-    # owner; stories; bylines; renditions; tags
+    # owner; the ids; the stories; bylines; tags = 5
     with django_assert_max_num_queries(5):
         assert client.get("/rss/sections/sobytiya/").status_code == 200
+    # the full-text feeds also read the share crop's file, for its length = 5
+    with django_assert_max_num_queries(5):
+        assert client.get("/rss/dzen/").status_code == 200
 
 
 YANDEX = "http://news.yandex.ru"

@@ -91,8 +91,9 @@ def test_front_page_query_budget_does_not_grow_with_stories(
     fill(count, section=make_section())
     # navigation + the top story's id (the newest marked one and the newest, in
     # one query) + the latest ids + each section's latest ids (one query of one
-    # part a section) + all those stories + bylines + renditions = 7
-    with django_assert_max_num_queries(7):
+    # part a section) + all those stories + their bylines = 6 (no renditions:
+    # a photo knows which it has)
+    with django_assert_max_num_queries(6):
         assert client.get("/").status_code == 200
 
 
@@ -106,11 +107,11 @@ def test_list_pages_query_budget_does_not_grow_with_stories(
     # The author took the stories' photos, so their page lists them too.
     Photo.objects.filter(lead_for__in=stories).update(creator_author=author)
     for url, budget in [
-        # owner + the page's ids + stories + bylines + renditions + navigation = 6
-        (section.get_absolute_url(), 6),
-        ("/tags/obshchiy/", 6),
-        # the same + the author's photos + their renditions = 8
-        (author.get_absolute_url(), 8),
+        # owner + the page's ids + stories + bylines + navigation = 5
+        (section.get_absolute_url(), 5),
+        ("/tags/obshchiy/", 5),
+        # the same + the author's photos = 6
+        (author.get_absolute_url(), 6),
     ]:
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200, url
@@ -126,10 +127,10 @@ def test_story_page_query_budget_does_not_grow_with_tags_authors_or_related(
         tags=[f"тег {n}" for n in range(extras)],
     )
     story.related_stories.set(make_article() for _ in range(extras))
-    # story with section and photo and photographer; bylines with authors; the
-    # photo's renditions; tags; related stories with sections; recent stories
-    # completing «read also»; translations; navigation = 8
-    with django_assert_max_num_queries(8):
+    # story with section and photo and photographer; bylines with authors;
+    # tags; related stories with sections; the ids of recent stories completing
+    # «read also» and of translations (one query); their rows; navigation = 7
+    with django_assert_max_num_queries(7):
         response = client.get(story.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('rel="author"') == extras
