@@ -63,10 +63,12 @@ class SiteState:
 def site_state(state=None):
     """The current state; a new one if the cache lost it or a scheduled moment has passed."""
     state = state or cache.get(STATE_KEY)
-    if state is None or (
-        state.next_publication is not None and state.next_publication <= timezone.now()
-    ):
+    if state is None:
+        return _new_state()
+    if state.next_publication is not None and state.next_publication <= timezone.now():
+        # A scheduled story has just appeared: what a front cache keeps is old too.
         state = _new_state()
+        pages_retired.send(sender=None, changed=None)
     return state
 
 

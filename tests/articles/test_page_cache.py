@@ -239,3 +239,25 @@ def test_no_early_304_says_a_missing_or_embargoed_story_exists(client):
     for headers in [{"If-None-Match": "*"}, {"If-None-Match": '"x", *'}]:
         assert client.get(hidden.get_absolute_url(), headers=headers).status_code == 404
         assert client.get("/sobytiya/999999-net/", headers=headers).status_code == 404
+
+
+def test_a_front_cache_is_purged_when_a_scheduled_story_appears(client):
+    from articles.caching import pages_retired
+
+    purged = []
+
+    def purge(sender, changed, **kwargs):
+        purged.append(changed)
+
+    moment = timezone.now() + timedelta(minutes=10)
+    make_article("По расписанию", published_at=moment)
+    client.get("/")
+    pages_retired.connect(purge)
+    try:
+        client.get("/")
+        assert purged == []
+        with time_machine.travel(moment + timedelta(seconds=1), tick=False):
+            assert "По расписанию" in client.get("/").content.decode()
+        assert purged == [None]
+    finally:
+        pages_retired.disconnect(purge)
