@@ -130,6 +130,12 @@ def parse_options():
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--wagtail-python", help="a Python with Wagtail: measure Wagtail too")
     parser.add_argument(
+        "--recheck-ms",
+        type=int,
+        default=0,
+        help="NEWSROOM_PAGE_CACHE_RECHECK_MS for the cached runs (default 0: every request asks)",
+    )
+    parser.add_argument(
         "--wagtail-date-index",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -240,6 +246,7 @@ def run(options, servers):
             mode_env = env | {"NEWSROOM_PAGE_CACHE_SECONDS": str(seconds)}
             if mode == "cached":
                 mode_env["REDIS_URL"] = options.redis_url
+                mode_env["NEWSROOM_PAGE_CACHE_RECHECK_MS"] = str(options.recheck_ms)
                 mode_env["NEWSROOM_CACHE_PREFIX"] = f"{options.cache_prefix}:w{workers}"
             with timed(timings, f"{workers} workers: Newsroom {mode}"):
                 server = servers.start(
@@ -1024,7 +1031,9 @@ def render(options, found, pages, counted, results, memory, timings, problems, r
         f"- Load: `{shlex.join(wrk_command(options))}`, after "
         f"{WARM_UP_SECONDS} s of warm-up per page; gunicorn sync workers, no access log",
         f"- Page cache: off (`NEWSROOM_PAGE_CACHE_SECONDS=0`) or on (600 s, "
-        f"`REDIS_URL={options.redis_url}`); the cache backend was {found['cache_backend']}",
+        f"`REDIS_URL={options.redis_url}`, "
+        f"`NEWSROOM_PAGE_CACHE_RECHECK_MS={options.recheck_ms}`); "
+        f"the cache backend was {found['cache_backend']}",
         "",
         "Errors are non-2xx/3xx answers plus socket errors (connect, read, write, timeout "
         f"after {options.timeout or 2} s; timed-out requests are left out of p50 and p99). "

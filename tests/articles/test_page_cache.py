@@ -261,3 +261,35 @@ def test_a_front_cache_is_purged_when_a_scheduled_story_appears(client):
         assert purged == [None]
     finally:
         pages_retired.disconnect(purge)
+
+
+def test_with_a_recheck_window_a_worker_trusts_the_state_it_just_read(client, settings):
+    from articles import caching
+    from articles.caching import STATE_KEY, SiteState
+
+    settings.NEWSROOM_PAGE_CACHE_RECHECK_MS = 60_000
+
+    story = make_article("Заголовок")
+    client.get(story.get_absolute_url())
+    assert client.get(story.get_absolute_url()).status_code == 200
+    # Another worker retires the pages: this one notices within the window, not at once.
+    Article.objects.filter(pk=story.pk).update(title="Заголовок, правка другого")
+    state = cache.get(STATE_KEY)
+    cache.set(STATE_KEY, SiteState("another-token", state.changed_at, None), None)
+    assert "правка другого" not in client.get(story.get_absolute_url()).content.decode()
+    caching._last_state[1] -= 61  # the window has passed
+    assert "правка другого" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_with_a_recheck_window_this_workers_own_change_and_schedules_show_at_once(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_RECHECK_MS = 60_000
+    story = make_article("До правки")
+    moment = timezone.now() + timedelta(minutes=10)
+    make_article("По расписанию", section=story.section, published_at=moment)
+    client.get(story.get_absolute_url())
+    client.get("/")
+    story.title = "После правки"
+    story.save()
+    assert "После правки" in client.get(story.get_absolute_url()).content.decode()
+    with time_machine.travel(moment + timedelta(seconds=1), tick=False):
+        assert "По расписанию" in client.get("/").content.decode()
