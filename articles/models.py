@@ -192,13 +192,22 @@ class StoryStateCopy(models.Model):
         super().save(*args, **kwargs)
 
     def copy_story_state(self):
-        story = getattr(self, self.story_field)
-        self.story_status = story.status
-        self.story_language = story.language
-        self.story_published_at = story.published_at
+        for copy, value in story_state(getattr(self, self.story_field)).items():
+            setattr(self, copy, value)
 
 
-STORY_STATE_FIELDS = ["story_status", "story_language", "story_published_at"]
+# Each copy on a listing row, and the story's field it copies.
+STORY_STATE = {
+    "story_status": "status",
+    "story_language": "language",
+    "story_published_at": "published_at",
+}
+STORY_STATE_FIELDS = list(STORY_STATE)
+
+
+def story_state(story):
+    """The copies a story's listing rows carry, as the story stands."""
+    return {copy: getattr(story, field) for copy, field in STORY_STATE.items()}
 
 
 class Tag(TagBase):
@@ -323,9 +332,7 @@ class ArticleQuerySet(models.QuerySet):
             story = OuterRef(f"{model.story_field}_id")
             state = Article.objects.filter(pk=story)
             model.objects.filter(**{f"{model.story_field}__in": ids}).update(
-                story_status=Subquery(state.values("status")[:1]),
-                story_language=Subquery(state.values("language")[:1]),
-                story_published_at=Subquery(state.values("published_at")[:1]),
+                **{copy: Subquery(state.values(field)[:1]) for copy, field in STORY_STATE.items()}
             )
 
 
@@ -547,11 +554,7 @@ class Article(models.Model):
             return reverse("articles:article", kwargs=kwargs)
 
     def copy_state_to_listings(self):
-        state = {
-            "story_status": self.status,
-            "story_language": self.language,
-            "story_published_at": self.published_at,
-        }
+        state = story_state(self)
         self.bylines.update(**state)
         TaggedArticle.objects.filter(content_object=self).update(**state)
 
