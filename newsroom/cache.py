@@ -3,6 +3,7 @@ Django's Redis cache backend, with one Redis client per connection pool, and
 a site that keeps serving (uncached) while Redis is away.
 """
 
+import functools
 import logging
 import time
 
@@ -15,6 +16,20 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 # One line in the log a minute while Redis is away, not one a request.
 LOG_EVERY_SECONDS = 60
+
+
+def guarded(name, answer):
+    """Django's client method ``name``, answering ``answer(*arguments)`` when Redis is away."""
+    method = getattr(RedisCacheClient, name)
+
+    @functools.wraps(method)
+    def call(self, *args):
+        try:
+            return method(self, *args)
+        except UNREACHABLE as error:
+            return self.unreachable(error, answer(*args))
+
+    return call
 
 
 class ReusedClient(RedisCacheClient):
@@ -45,65 +60,17 @@ class ReusedClient(RedisCacheClient):
             logger.warning("Redis cannot be reached (%s): serving pages uncached.", error)
         return answer
 
-    def get(self, key, default):
-        try:
-            return super().get(key, default)
-        except UNREACHABLE as error:
-            return self.unreachable(error, default)
-
-    def get_many(self, keys):
-        try:
-            return super().get_many(keys)
-        except UNREACHABLE as error:
-            return self.unreachable(error, {})
-
-    def has_key(self, key):
-        try:
-            return super().has_key(key)
-        except UNREACHABLE as error:
-            return self.unreachable(error, False)
-
-    def add(self, key, value, timeout):
-        try:
-            return super().add(key, value, timeout)
-        except UNREACHABLE as error:
-            return self.unreachable(error, False)
-
-    def set(self, key, value, timeout):
-        try:
-            return super().set(key, value, timeout)
-        except UNREACHABLE as error:
-            return self.unreachable(error, None)
-
-    def set_many(self, data, timeout):
-        try:
-            return super().set_many(data, timeout)
-        except UNREACHABLE as error:
-            return self.unreachable(error, None)
-
-    def touch(self, key, timeout):
-        try:
-            return super().touch(key, timeout)
-        except UNREACHABLE as error:
-            return self.unreachable(error, False)
-
-    def delete(self, key):
-        try:
-            return super().delete(key)
-        except UNREACHABLE as error:
-            return self.unreachable(error, False)
-
-    def delete_many(self, keys):
-        try:
-            return super().delete_many(keys)
-        except UNREACHABLE as error:
-            return self.unreachable(error, None)
-
-    def clear(self):
-        try:
-            return super().clear()
-        except UNREACHABLE as error:
-            return self.unreachable(error, False)
+    # What each call answers while Redis is away: a miss, or a write not done.
+    get = guarded("get", lambda key, default: default)
+    get_many = guarded("get_many", lambda keys: {})
+    has_key = guarded("has_key", lambda key: False)
+    add = guarded("add", lambda key, value, timeout: False)
+    set = guarded("set", lambda key, value, timeout: None)
+    set_many = guarded("set_many", lambda data, timeout: [])
+    touch = guarded("touch", lambda key, timeout: False)
+    delete = guarded("delete", lambda key: False)
+    delete_many = guarded("delete_many", lambda keys: None)
+    clear = guarded("clear", lambda: False)
 
 
 class SharedRedisCache(RedisCache):
