@@ -6,10 +6,6 @@ from media.specs import ADMIN_THUMBNAILS, USAGES
 register = template.Library()
 
 
-def _renditions(photo):
-    return photo.made_spec_names
-
-
 @register.simple_tag
 def picture(photo, usage, alt, loading="lazy", css_class=""):
     """
@@ -19,7 +15,7 @@ def picture(photo, usage, alt, loading="lazy", css_class=""):
     the renditions command makes it), so no reader waits for an AVIF encode.
     """
     usage = USAGES[usage]
-    made = _renditions(photo)
+    made = photo.made_spec_names
     sources = []
     for file_format in ("avif", "webp"):
         candidates = _candidates(photo, usage, file_format)
@@ -70,7 +66,7 @@ def rendition_img(photo, spec, alt):
     width, height = spec.size_for(photo.width, photo.height)
     return format_html(
         '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
-        photo.rendition_url(spec, _renditions(photo)),
+        photo.rendition_url(spec),
         alt,
         width,
         height,
