@@ -21,7 +21,6 @@ import hashlib
 import logging
 import pickle
 import secrets
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,29 +71,49 @@ def site_state(state=None):
     return remember(state)
 
 
-# The state this process last read or drew, and when (time.monotonic()).
-_last_state = [None, 0.0]
+# The state this process last read or drew.
+_last_state = [None]
 
 
 def remember(state):
-    _last_state[:] = [state, time.monotonic()]
+    _last_state[0] = state
     return state
 
 
 def recent_state():
     """
-    The state, read again from the shared cache unless this process read it
-    less than NEWSROOM_PAGE_CACHE_RECHECK_MS ago (0, the default: every time).
+    The state, without a round trip while this process hears every change:
+    with Redis, each process keeps a watch (pub/sub) that reads the state again
+    whenever any process draws a new one. Without a live watch (no Redis, or
+    Redis away), the shared cache is asked every time.
     """
-    state, read_at = _last_state
-    window = settings.NEWSROOM_PAGE_CACHE_RECHECK_MS / 1000
+    state = _last_state[0]
     if (
         state is not None
-        and time.monotonic() - read_at < window
+        and watching()
         and (state.next_publication is None or state.next_publication > timezone.now())
     ):
         return state
     return site_state()
+
+
+def watching():
+    watch = getattr(cache, "watch", None)
+    return watch is not None and watch(STATE_KEY, _state_changed).live
+
+
+def _state_changed():
+    # In the watch's thread: another process drew a new state (or the watch
+    # has just connected). None, if the cache lost it, makes the next request
+    # ask the cache itself.
+    _last_state[0] = cache.get(STATE_KEY)
+
+
+def _publish(state):
+    cache.set(STATE_KEY, state, None)
+    notify = getattr(cache, "notify", None)
+    if notify is not None:
+        notify(STATE_KEY)
 
 
 def _new_state():
@@ -105,7 +124,7 @@ def _new_state():
         changed_at=timezone.now().replace(microsecond=0),
         next_publication=Article.objects.next_publication_time(),
     )
-    cache.set(STATE_KEY, state, None)
+    _publish(state)
     return remember(state)
 
 
@@ -126,17 +145,61 @@ def _retire_after_commit(changed):
     pages_retired.send(sender=type(changed) if changed is not None else None, changed=changed)
 
 
+# What a story's page shows is made once per *version* of each thing it shows
+# (articles/fragments.py): the story itself (with its bylines, tags, photos in
+# the text and related stories), its section, the authors, tags and photos.
+# Every save or deletion of one of them draws it a new version, whether readers
+# see it or not, so a story page made from old versions is made again. A version
+# the cache lost is drawn anew, never read back as an old one.
+VERSION_KEY = "newsroom:version:{}"
+VERSIONED = {"article", "section", "tag", "author", "photo"}
+
+
+def version_keys(instance):
+    """The versions that saving or deleting this object changes: "article:12", "photo:3" …"""
+    keys = []
+    name = instance._meta.model_name
+    if name in VERSIONED and instance.pk is not None:
+        keys.append(f"{name}:{instance.pk}")
+    story_id = getattr(instance, "article_id", None) or getattr(instance, "content_object_id", None)
+    if story_id is not None:
+        keys.append(f"article:{story_id}")
+    if name == "rendition":
+        keys.append(f"photo:{instance.photo_id}")
+    return keys
+
+
+def new_versions(keys):
+    """Draw new versions: now, and again when the transaction commits (see retire_pages)."""
+    if not keys:
+        return
+    _draw_versions(keys)
+    transaction.on_commit(lambda: _draw_versions(keys))
+
+
+def _draw_versions(keys):
+    cache.set_many({VERSION_KEY.format(key): secrets.token_hex(8) for key in keys}, None)
+
+
+def current_versions(keys):
+    """The versions of these things now, in one round trip; a lost one is drawn anew."""
+    found = cache.get_many([VERSION_KEY.format(key) for key in keys])
+    versions = {key: found.get(VERSION_KEY.format(key)) for key in keys}
+    for key in [key for key, version in versions.items() if version is None]:
+        fresh = secrets.token_hex(8)
+        # Another process may draw one at the same moment: whichever was kept wins.
+        versions[key] = fresh if cache.add(VERSION_KEY.format(key), fresh, None) else None
+        versions[key] = versions[key] or cache.get(VERSION_KEY.format(key)) or fresh
+    return versions
+
+
 def note_scheduled(moment):
     """A story will appear at ``moment``: no cached page may outlive it."""
     state = cache.get(STATE_KEY)
     if state is None or moment is None:
         return
     if state.next_publication is None or moment < state.next_publication:
-        cache.set(
-            STATE_KEY,
-            SiteState(state.token, state.changed_at, moment),
-            None,
-        )
+        _publish(remember(SiteState(state.token, state.changed_at, moment)))
 
 
 # What a kept page looks like: (token, pickled response). A new shape gets a new
@@ -157,14 +220,13 @@ class PageCacheMiddleware:
     middleware below it, headers included (security headers, ETag,
     Last-Modified). A signed-in editor always goes the whole way.
 
-    Every request asks the shared cache for the site's state, so a change shows
-    on the next request in every worker. The page itself comes from this
+    A change shows on the next request in every worker: with Redis each worker
+    hears of a new state the moment it is drawn (recent_state), otherwise it
+    asks the shared cache on every request. The page itself comes from this
     process's own copy when it has the page under the current state (a few
-    hundred of the most asked-for pages, a few megabytes), else from the shared
-    cache with the state in one round trip. That one round trip is most of what
-    a hit costs: NEWSROOM_PAGE_CACHE_RECHECK_MS lets a worker trust the state
-    it read that many milliseconds ago (a change then shows on other workers
-    within that time; the worker that saved it, and scheduled moments, at once).
+    hundred of the most asked-for pages, a few megabytes): then a hit makes no
+    round trip at all. Else it comes from the shared cache, in one round trip
+    (with the state, when the state is not heard of).
     """
 
     LOCAL_PAGES = 300
@@ -183,8 +245,12 @@ class PageCacheMiddleware:
             if token != state.token:
                 token, pickled = None, None
         if token is None:
-            found = cache.get_many([STATE_KEY, key])
-            state = site_state(found.get(STATE_KEY))
+            if watching():
+                state = recent_state()
+                found = {key: cache.get(key)}
+            else:
+                found = cache.get_many([STATE_KEY, key])
+                state = site_state(found.get(STATE_KEY))
             token, pickled = found.get(key) or (None, None)
             if not isinstance(pickled, bytes):
                 token, pickled = None, None
@@ -344,6 +410,7 @@ def readers_could_see(instance):
         return (
             Byline.objects.published().filter(author=instance).exists()
             or published.filter(lead_photo__creator_author=instance).exists()
+            or published.filter(body_photos__photo__creator_author=instance).exists()
         )
     if isinstance(instance, Photo):
         # Two lookups, each by its own index: an OR across the join reads every story.
@@ -376,6 +443,8 @@ def remember_visibility(sender, instance, **kwargs):
 
 
 def content_saved(sender, instance, **kwargs):
+    if sender._meta.app_label in WATCHED_APPS:
+        new_versions(version_keys(instance))
     if not watched(sender):
         return
     if readers_could_see(instance):
@@ -385,6 +454,8 @@ def content_saved(sender, instance, **kwargs):
 
 
 def content_deleted(sender, instance, **kwargs):
+    if sender._meta.app_label in WATCHED_APPS:
+        new_versions(version_keys(instance))
     if watched(sender) and (
         getattr(instance, "_was_visible", False) or readers_could_see(instance)
     ):
@@ -397,17 +468,33 @@ def remember_deleted_visibility(sender, instance, **kwargs):
         instance._was_visible = readers_could_see(instance)
 
 
-def relations_changed(sender, instance, action, **kwargs):
+def relations_changed(sender, instance, action, model, pk_set, **kwargs):
     # m2m_changed also announces what it is about to do; only what was done counts.
-    if action.startswith("post") and watched(sender) and readers_could_see(instance):
+    if not action.startswith("post") or not watched(sender):
+        return
+    keys = version_keys(instance)
+    if model._meta.model_name == "article":  # told from the other end: those stories changed
+        keys += [f"article:{pk}" for pk in pk_set or ()]
+    new_versions(keys)
+    if readers_could_see(instance):
         retire_pages(instance)
+
+
+def renditions_recorded(sender, photo, **kwargs):
+    # Which renditions a photo has decides the <picture> a story page offers.
+    new_versions(version_keys(photo))
 
 
 def connect():
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+    from media import signals as media_signals
 
     pre_save.connect(remember_visibility, dispatch_uid="newsroom-page-cache-pre-save")
     post_save.connect(content_saved, dispatch_uid="newsroom-page-cache-post-save")
     pre_delete.connect(remember_deleted_visibility, dispatch_uid="newsroom-page-cache-pre-delete")
     post_delete.connect(content_deleted, dispatch_uid="newsroom-page-cache-post-delete")
     m2m_changed.connect(relations_changed, dispatch_uid="newsroom-page-cache-m2m")
+    media_signals.renditions_recorded.connect(
+        renditions_recorded, dispatch_uid="newsroom-page-cache-renditions"
+    )

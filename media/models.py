@@ -15,6 +15,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
 from media import imaging
+from media.signals import renditions_recorded
 from media.specs import ADMIN_THUMBNAILS, crop_box_size
 from newsroom.models import Author
 
@@ -298,6 +299,7 @@ class Photo(models.Model):
         ]
         self.made_specs = " ".join(sorted(made))
         Photo.objects.filter(pk=self.pk).update(made_specs=self.made_specs)
+        renditions_recorded.send(sender=Photo, photo=self)
 
     @property
     def made_spec_names(self):

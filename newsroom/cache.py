@@ -1,10 +1,13 @@
 """
-Django's Redis cache backend, with one Redis client per connection pool, and
-a site that keeps serving (uncached) while Redis is away.
+Django's Redis cache backend, with one Redis client per connection pool, a
+site that keeps serving (uncached) while Redis is away, and notices of a
+changed key that every process hears (Redis pub/sub).
 """
 
 import functools
 import logging
+import os
+import threading
 import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -77,3 +80,96 @@ class SharedRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClient
+        self._watches = {}
+
+    def notify(self, key):
+        """Tell every process watching ``key`` that it changed (after setting it)."""
+        client = self._cache.get_client(write=True)
+        try:
+            client.publish(self.make_and_validate_key(key), b"changed")
+        except UNREACHABLE as error:
+            # Watchers that miss a notice lose their connection too, and read
+            # the key again when they are back.
+            self._cache.unreachable(error, None)
+
+    def watch(self, key, changed):
+        """
+        Call ``changed()`` in this process whenever any process notifies ``key``,
+        and once each time the watch (re)connects. Returns the Watch, whose
+        ``live`` says whether notices are arriving; while it is False the
+        caller must read the key itself.
+        """
+        channel = self.make_and_validate_key(key)
+        watch = self._watches.get(channel)
+        # A forked process (a gunicorn worker) has no thread of its parent's.
+        if watch is None or watch.pid != os.getpid():
+            watch = self._watches[channel] = Watch(self, channel, changed)
+        return watch
+
+
+class Watch:
+    """
+    A thread that listens for notices on one channel. It proves the connection
+    alive with a PING every second; when a second more passes in silence, or
+    the connection breaks, ``live`` turns False before anything else happens,
+    and the thread reconnects.
+    """
+
+    PING_SECONDS = 1.0
+    SILENCE_SECONDS = 2.0
+    RETRY_SECONDS = 1.0
+
+    def __init__(self, cache, channel, changed):
+        self.cache, self.channel, self.changed = cache, channel, changed
+        self.pid = os.getpid()
+        self.live = False
+        self.thread = threading.Thread(target=self.run, name="newsroom-cache-watch", daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        """End the thread within a second: for tests, which make many caches."""
+        self.pid = None
+
+    def run(self):
+        while self.pid == os.getpid():
+            try:
+                self.listen()
+            except UNREACHABLE as error:
+                self.live = False
+                self.cache._cache.unreachable(error, None)
+            except Exception:
+                self.live = False
+                logger.exception("The cache watch on %s failed; it starts again.", self.channel)
+            time.sleep(self.RETRY_SECONDS)
+
+    def listen(self):
+        pubsub = self.cache._cache.get_client().pubsub()
+        try:
+            pubsub.subscribe(self.channel)
+            heard = pinged = time.monotonic()
+            while not self.live and self.pid == os.getpid():
+                message = pubsub.get_message(timeout=self.PING_SECONDS)
+                if message and message["type"] == "subscribe":
+                    # Whatever changed while nobody listened: read the key now.
+                    self.changed()
+                    self.live = True
+                elif time.monotonic() - heard > self.SILENCE_SECONDS:
+                    raise RedisTimeoutError("no subscription confirmed")
+            while self.pid == os.getpid():
+                message = pubsub.get_message(timeout=self.PING_SECONDS)
+                now = time.monotonic()
+                if message is not None:
+                    heard = now
+                    if message["type"] == "message":
+                        self.changed()
+                elif now - heard > self.SILENCE_SECONDS:
+                    raise RedisTimeoutError(f"no answer for {self.SILENCE_SECONDS} s")
+                if now - pinged >= self.PING_SECONDS:
+                    pubsub.ping()
+                    pinged = now
+        finally:
+            self.live = False
+            try:
+                pubsub.close()
+            except UNREACHABLE:
+                pass

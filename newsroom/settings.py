@@ -180,10 +180,6 @@ NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # Readers' pages are kept in Django's cache for at most this long, and never past
 # an edit or a scheduled story's moment (articles/caching.py); 0 turns it off.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 600))
-# 0: every request asks the shared cache whether the site changed, so a change shows
-# on the next request in every worker. A few hundred milliseconds let each worker
-# trust what it read that long ago, and a cached page costs half as much.
-NEWSROOM_PAGE_CACHE_RECHECK_MS = int(os.environ.get("NEWSROOM_PAGE_CACHE_RECHECK_MS", 0))
 
 # The cache holds readers' pages and the site's state that retires them, so every
 # process that serves pages must share it: Redis (REDIS_URL) across machines; on

@@ -13,9 +13,12 @@ from tests.factories import make_article, make_author, make_photo, make_section
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def page_cache(settings):
+@pytest.fixture(autouse=True, params=["local cache", "Redis"])
+def page_cache(request, settings):
+    """Every behaviour holds with the cache on one machine and with Redis shared by many."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    if request.param == "Redis":
+        request.getfixturevalue("redis_cache")
     cache.clear()
     yield
     cache.clear()
@@ -261,35 +264,3 @@ def test_a_front_cache_is_purged_when_a_scheduled_story_appears(client):
         assert purged == [None]
     finally:
         pages_retired.disconnect(purge)
-
-
-def test_with_a_recheck_window_a_worker_trusts_the_state_it_just_read(client, settings):
-    from articles import caching
-    from articles.caching import STATE_KEY, SiteState
-
-    settings.NEWSROOM_PAGE_CACHE_RECHECK_MS = 60_000
-
-    story = make_article("Заголовок")
-    client.get(story.get_absolute_url())
-    assert client.get(story.get_absolute_url()).status_code == 200
-    # Another worker retires the pages: this one notices within the window, not at once.
-    Article.objects.filter(pk=story.pk).update(title="Заголовок, правка другого")
-    state = cache.get(STATE_KEY)
-    cache.set(STATE_KEY, SiteState("another-token", state.changed_at, None), None)
-    assert "правка другого" not in client.get(story.get_absolute_url()).content.decode()
-    caching._last_state[1] -= 61  # the window has passed
-    assert "правка другого" in client.get(story.get_absolute_url()).content.decode()
-
-
-def test_with_a_recheck_window_this_workers_own_change_and_schedules_show_at_once(client, settings):
-    settings.NEWSROOM_PAGE_CACHE_RECHECK_MS = 60_000
-    story = make_article("До правки")
-    moment = timezone.now() + timedelta(minutes=10)
-    make_article("По расписанию", section=story.section, published_at=moment)
-    client.get(story.get_absolute_url())
-    client.get("/")
-    story.title = "После правки"
-    story.save()
-    assert "После правки" in client.get(story.get_absolute_url()).content.decode()
-    with time_machine.travel(moment + timedelta(seconds=1), tick=False):
-        assert "По расписанию" in client.get("/").content.decode()
