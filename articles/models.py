@@ -122,6 +122,16 @@ def union_all(querysets=(), *, each=None, ids=()):
     so that part is compiled once with a stand-in id, and each id takes its
     place among the parameters.
     """
+    sql, params = union_all_sql(querysets, each=each, ids=ids)
+    if sql is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def union_all_sql(querysets=(), *, each=None, ids=()):
+    """union_all's query as (sql, params), to use as a subquery: (None, []) when it has no part."""
     pieces = [queryset.query.sql_with_params() for queryset in querysets]
     ids = list(ids)
     if each is not None and ids:
@@ -140,13 +150,11 @@ def union_all(querysets=(), *, each=None, ids=()):
         else:  # the stand-in is not a plain parameter: compile each
             pieces += [each(pk).query.sql_with_params() for pk in ids]
     if not pieces:
-        return []
+        return None, []
     sql = " UNION ALL ".join(
         f"SELECT * FROM ({part}) AS part{number}" for number, (part, _params) in enumerate(pieces)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for _part, params in pieces for value in params])
-        return cursor.fetchall()
+    return sql, [value for _part, params in pieces for value in params]
 
 
 class ListingQuerySet(models.QuerySet):

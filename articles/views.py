@@ -1,15 +1,25 @@
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.generic import ListView, TemplateView
 
-from articles import previews, search
+from articles import fragments, previews, search
 from articles.context_processors import sections_of
-from articles.models import Article, Byline, PreviewLink, Section, Tag, TaggedArticle, union_all
+from articles.models import (
+    Article,
+    Byline,
+    PreviewLink,
+    Section,
+    Tag,
+    TaggedArticle,
+    union_all_sql,
+)
+from articles.templatetags.stories import photos_in_body
 from media.models import Photo
 from media.specs import SHARE_SPEC
 from newsroom.context_processors import editions
@@ -211,21 +221,12 @@ class SearchView(StoryListView):
 
 
 def article_detail(request, section, pk, slug):
+    # Read before the story's rows: parts made from older rows carry older versions.
+    versions = fragments.versions_before_reading(pk)
     article = get_object_or_404(
         Article.objects.published()
         .defer("body_text", "search_vector")
-        .select_related("section", "lead_photo__creator_author")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
-            Prefetch(
-                "related_stories",
-                queryset=Article.objects.published()
-                .exclude(pk=pk)
-                .select_related("section")
-                .only(*LINK_FIELDS),
-            ),
-        ),
+        .select_related("section", "lead_photo__creator_author"),
         pk=pk,
     )
     # The id is the story's identity; an old headline, section or edition still finds it.
@@ -235,8 +236,23 @@ def article_detail(request, section, pk, slug):
         or article.language != get_language()
     ):
         return redirect(article, permanent=True)
-    context = previews.story_context(article)
-    context["related"], translations = read_also(article, context["related"], context["tags"])
+    parts = fragments.kept_story_parts(article, versions)
+    if parts is None:
+        # Drawn now: the story's bylines, tags and the editors' related stories.
+        prefetch_related_objects(
+            [article], Prefetch("bylines", queryset=Byline.objects.select_related("author")), "tags"
+        )
+        bylines, tags = list(article.bylines.all()), list(article.tags.all())
+        chosen_ids = article.related_stories.values_list("pk", flat=True)
+        body_photos = photos_in_body(article)
+        parts = fragments.new_story_parts(article, bylines, tags, body_photos, chosen_ids, versions)
+        context = previews.story_context(article, bylines=bylines, tags=tags, related=[])
+        if article.lead_photo:
+            context["share_image"] = absolute_url(article.lead_photo.rendition_url(SHARE_SPEC))
+    else:
+        context = {"article": article, "current_section": article.section}
+    context["story_parts"] = parts
+    context["related"], translations = read_also(article, parts.chosen_ids, parts.tag_ids)
     context["translations"] = translations
     # The language switch leads to the story's translations, else to that edition's front page.
     elsewhere = {story.language: story.get_absolute_url() for story in translations}
@@ -248,10 +264,9 @@ def article_detail(request, section, pk, slug):
     names = {edition["code"]: edition["name"] for edition in context["editions"]}
     context["translation_links"] = [(story, names[story.language]) for story in translations]
     context["og_locale"] = OG_LOCALES.get(article.language, article.language)
-    if article.lead_photo:
-        share = article.lead_photo.rendition_url(SHARE_SPEC)
-        context["share_image"] = absolute_url(share)
-    return render(request, "articles/article_detail.html", context)
+    response = render(request, "articles/article_detail.html", context)
+    fragments.keep_drawn(article, parts)
+    return response
 
 
 # What a link to a story needs: its address and what the link shows.
@@ -259,25 +274,24 @@ LINK_FIELDS = ["title", "slug", "language", "published_at", "section__slug", "se
 READ_ALSO_TAGS = 3
 
 
-def read_also(article, chosen, tags):
+def read_also(article, chosen_ids, tag_ids):
     """
-    «Read also» and the story's translations, in two queries.
+    «Read also» and the story's translations, in one query.
 
-    Editors' choice first, completed with recent stories of the same section or
-    of its first tags: each of those gives its newest few from its own index,
-    the translations theirs, all in one query; the rows of all of them come in
-    a second, and the newest complete the list.
+    Editors' choice first (those readers may see), completed with recent
+    stories of the same section or of its first tags: each of those gives its
+    newest few ids from its own index, the translations theirs, in a UNION ALL
+    that the query for the rows reads as a subquery; the newest complete the list.
     """
-    missing = max(READ_ALSO_LENGTH - len(chosen), 0)
-    excluded = [article.pk, *(story.pk for story in chosen)]
+    chosen_ids = set(chosen_ids) - {article.pk}
+    excluded = [article.pk, *chosen_ids]
     same_edition = Article.objects.published().in_language(article.language)
-    parts = [article.translation_group().published().values_list("pk")]
-    if missing:
-        parts.append(
-            same_edition.in_section(article.section_id)
-            .exclude(pk__in=excluded)
-            .newest_ids()[:missing]
-        )
+    parts = [
+        article.translation_group().values_list("pk"),
+        same_edition.in_section(article.section_id)
+        .exclude(pk__in=excluded)
+        .newest_ids()[:READ_ALSO_LENGTH],
+    ]
 
     def newest_with_tag(tag_id):
         return (
@@ -285,22 +299,29 @@ def read_also(article, chosen, tags):
             .in_language(article.language)
             .filter(tag_id=tag_id)
             .exclude(content_object__in=excluded)
-            .newest_story_ids()[:missing]
+            .newest_story_ids()[:READ_ALSO_LENGTH]
         )
 
-    tag_ids = [tag.pk for tag in tags[:READ_ALSO_TAGS]] if missing else []
-    candidates = {pk for (pk,) in union_all(parts, each=newest_with_tag, ids=tag_ids)}
-    stories = (
+    candidates = RawSQL(*union_all_sql(parts, each=newest_with_tag, ids=tag_ids[:READ_ALSO_TAGS]))
+    stories = list(
         Article.objects.published()
-        .filter(pk__in=candidates)
+        .filter(Q(pk__in=candidates) | Q(pk__in=chosen_ids))
         .select_related("section")
-        .only(*LINK_FIELDS)
+        .only(*LINK_FIELDS, "translation_of_id")
         .order_by("-published_at", "-pk")
     )
+    chosen = [story for story in stories if story.pk in chosen_ids]
+    missing = max(READ_ALSO_LENGTH - len(chosen), 0)
+    same_language = [story for story in stories if story.language == article.language]
+    recent = [story for story in same_language if story.pk not in chosen_ids][:missing]
+    root = article.translation_of_id or article.pk
     order = [code for code, _name in settings.LANGUAGES]
-    recent = [story for story in stories if story.language == article.language][:missing]
     translations = sorted(
-        (story for story in stories if story.language != article.language),
+        (
+            story
+            for story in stories
+            if story.language != article.language and root in (story.pk, story.translation_of_id)
+        ),
         key=lambda story: order.index(story.language),
     )
     return [*chosen, *recent], translations

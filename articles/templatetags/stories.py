@@ -1,8 +1,6 @@
 import html
 import json
 import re
-import threading
-from collections import OrderedDict
 
 from django import template
 from django.conf import settings
@@ -15,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles import search
+from articles.fragments import Memo
 from articles.models import body_photo_ids
 from media.models import Photo
 from media.specs import SHARE_SIZE
@@ -46,8 +45,7 @@ def story_body(article, draw=draw_for_readers):
     ids = body_photo_ids(article.body)
     if not ids:
         return mark_safe(article.body)  # sanitised against an allow-list when saved
-    photos = Photo.objects.select_related("creator_author")
-    photos = {photo.pk: photo for photo in photos.filter(pk__in=ids)}
+    photos = {photo.pk: photo for photo in photos_in_body(article)}
 
     def replace(match):
         file = re.search(ATTRIBUTE.format("data-file"), match["image"])
@@ -64,31 +62,13 @@ def story_body(article, draw=draw_for_readers):
     return mark_safe(FIGURE.sub(lambda match: str(replace(match)), article.body))
 
 
-class Memo:
-    """
-    A bounded map from a fingerprint to made HTML, in this process.
-
-    What it keeps needs no retiring: the fingerprint names everything the HTML
-    is made of, so a change makes a new fingerprint and the old entry simply
-    ages out. Each worker keeps its own; none asks the network for a card.
-    """
-
-    def __init__(self, size):
-        self.size = size
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get_or_make(self, key, make):
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        value = make()
-        with self.lock:
-            self.entries[key] = value
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return value
+def photos_in_body(article):
+    """The library photos the story's text shows, with their photographers (asked once)."""
+    if not hasattr(article, "_photos_in_body"):
+        ids = body_photo_ids(article.body)
+        photos = Photo.objects.select_related("creator_author")
+        article._photos_in_body = list(photos.filter(pk__in=ids)) if ids else []
+    return article._photos_in_body
 
 
 CARDS = Memo(size=4000)
@@ -133,6 +113,34 @@ def card_fingerprint(article, featured, heading, show_section):
             photo.made_specs,
         ]  # fmt: skip
     return tuple(parts)
+
+
+@register.tag
+def keep(parser, token):
+    """
+    {% keep "name" %}…{% endkeep %}: a part of a story's page drawn once per
+    version of what it shows (articles/fragments.py), when the view passes
+    ``story_parts``; without them (previews) it is simply drawn.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "'\"" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError('keep takes one quoted name: {% keep "body" %}')
+    nodelist = parser.parse(("endkeep",))
+    parser.delete_first_token()
+    return KeptPart(bits[1][1:-1], nodelist)
+
+
+class KeptPart(template.Node):
+    def __init__(self, name, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        parts = context.get("story_parts")
+        if parts is None:
+            return self.nodelist.render(context)
+        if self.name not in parts.html:
+            parts.html[self.name] = self.nodelist.render(context)
+        return parts.html[self.name]
 
 
 @register.simple_tag
