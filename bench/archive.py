@@ -23,9 +23,10 @@ Newsroom's reader pages on a generated archive in PostgreSQL, served for real.
    that long for an answer instead of its 2 s). Search is never cached, so it is
    measured with the cache off only. Cached pages are stored under a key prefix of
    this run's own (NEWSROOM_CACHE_PREFIX), deleted from Redis at the end.
-4. Beside them: bench/minimal_site.py (one Django view returning the cached story's
-   bytes) under the same gunicorn and worker count, and nginx serving the same
-   bytes as a static file.
+4. Beside them: bench/minimal_site.py, one Django view returning, at each cached
+   page's address, the bytes and content type Newsroom served from its cache,
+   under the same gunicorn and worker count and measured on every cached page; and
+   nginx serving the cached story's bytes as a static file.
 5. Wagtail (with --wagtail-python): bench/wagtail_site.py builds the same archive
    once (a marker file records it), serves it and is measured on its story and
    its index's page 1 and 50.
@@ -129,12 +130,6 @@ def parse_options():
     parser.add_argument("--database-url", help="default: …/newsroom_bench_<stories>")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--wagtail-python", help="a Python with Wagtail: measure Wagtail too")
-    parser.add_argument(
-        "--recheck-ms",
-        type=int,
-        default=0,
-        help="NEWSROOM_PAGE_CACHE_RECHECK_MS for the cached runs (default 0: every request asks)",
-    )
     parser.add_argument(
         "--wagtail-date-index",
         action=argparse.BooleanOptionalAction,
@@ -246,7 +241,6 @@ def run(options, servers):
             mode_env = env | {"NEWSROOM_PAGE_CACHE_SECONDS": str(seconds)}
             if mode == "cached":
                 mode_env["REDIS_URL"] = options.redis_url
-                mode_env["NEWSROOM_PAGE_CACHE_RECHECK_MS"] = str(options.recheck_ms)
                 mode_env["NEWSROOM_CACHE_PREFIX"] = f"{options.cache_prefix}:w{workers}"
             with timed(timings, f"{workers} workers: Newsroom {mode}"):
                 server = servers.start(
@@ -264,24 +258,29 @@ def run(options, servers):
                     )
                 memory[workers][f"Newsroom, {mode}"] = worker_memory(server.pid)
                 if mode == "cached":
-                    story_bytes = fetch(base + url_of(pages, "story"))[1]
+                    served = cached_pages(base, pages, problems)
                 servers.stop(server)
 
-        # 4. The same bytes from a minimal Django view and from nginx.
-        body = run_dir / "www" / "story.html"
-        body.parent.mkdir(exist_ok=True)
-        body.write_bytes(story_bytes)
+        # 4. The same bytes from a minimal Django view, page by page, and from nginx.
+        pages_map = write_pages(run_dir / "www", served)
         with timed(timings, f"{workers} workers: minimal view"):
             server = servers.start(
                 f"minimal-{workers}",
                 gunicorn("bench.minimal_site:application", workers, port["minimal"]),
-                plain_env() | {"MINIMAL_SITE_BODY": str(body)},
+                plain_env() | {"MINIMAL_SITE_PAGES": str(pages_map)},
                 run_dir,
             )
             servers.wait_ready(server, port["minimal"], "/")
-            results[workers][("minimal", "page")] = measure(
-                f"http://{HOST}:{port['minimal']}/", options, problems, "minimal view"
-            )
+            for key, (url, body, _content_type) in served.items():
+                result = measure(
+                    f"http://{HOST}:{port['minimal']}{url}", options, problems, f"minimal {key}"
+                )
+                if result and result["bytes"] != len(body):
+                    problems.append(
+                        f"minimal {key} ({url}): {result['bytes']} bytes served, "
+                        f"Newsroom's cache served {len(body)}"
+                    )
+                results[workers][("minimal", key)] = result
             memory[workers]["minimal view"] = worker_memory(server.pid)
             servers.stop(server)
         with timed(timings, f"{workers} workers: nginx"):
@@ -540,6 +539,35 @@ def url_of(pages, wanted):
     return next(url for key, url, _cached in pages if key == wanted)
 
 
+def cached_pages(base, pages, problems):
+    """Each cacheable page as Newsroom serves it: {key: (url, bytes, content type)}."""
+    served = {}
+    for key, url, cacheable in pages:
+        if not cacheable:
+            continue
+        status, body, content_type = fetch(base + url)
+        if status != 200:
+            problems.append(f"Newsroom cached {key} ({url}): answered {status} when fetched")
+            continue
+        served[key] = (url, body, content_type or "application/octet-stream")
+    return served
+
+
+def write_pages(www, served):
+    """The pages' files in www/ (the story as story.html, for nginx) and the minimal
+    site's map of full path to [file, content type]; returns the map's path."""
+    www.mkdir(exist_ok=True)
+    pages_map = {}
+    for key, (url, body, content_type) in served.items():
+        suffix = ".xml" if "xml" in content_type else ".html" if "html" in content_type else ""
+        name = key + suffix
+        (www / name).write_bytes(body)
+        pages_map[url] = [name, content_type]
+    path = www / "minimal-pages.json"
+    path.write_text(json.dumps(pages_map, indent=1, ensure_ascii=False))
+    return path
+
+
 # ---------------------------------------------------------------- servers
 
 
@@ -665,7 +693,9 @@ def nginx(run_dir, port):
         if folder == Path("/tmp"):
             break
         folder.chmod(folder.stat().st_mode | 0o055)
-    (run_dir / "www" / "story.html").chmod(0o644)
+    story = run_dir / "www" / "story.html"
+    if story.exists():  # else nginx answers 404, reported as a problem
+        story.chmod(0o644)
     return ["nginx", "-c", str(conf), "-p", str(run_dir), "-e", str(run_dir / "nginx-error.log")]
 
 
@@ -685,14 +715,14 @@ def free_ports(count):
 
 
 def fetch(url, timeout=60):
-    """One GET without following redirects: status and body."""
+    """One GET without following redirects: status, body and content type."""
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         connection.request("GET", path, headers={"Host": HOST})
         response = connection.getresponse()
-        return response.status, response.read()
+        return response.status, response.read(), response.getheader("Content-Type")
     finally:
         connection.close()
 
@@ -761,7 +791,7 @@ SETTLE_SECONDS = 2
 def measure(url, options, problems, name):
     """Check the page answers 200, warm it up, then wrk it; None if wrk failed."""
     try:
-        status, body = fetch(url)
+        status, body, _content_type = fetch(url)
     except OSError as error:
         problems.append(f"{name}: {url} did not answer: {error}")
         return None
@@ -954,12 +984,17 @@ def render(options, found, pages, counted, results, memory, timings, problems, r
         for workers in options.workers:
             result = results[workers].get(row_key)
             out += numbers(result)
-            minimal = results[workers].get(("minimal", "page"))
+            minimal = results[workers].get(("minimal", page_key))
             out.append(ratio(result, minimal) if mode == "cached" else "")
             if has_wagtail:
                 peer = WAGTAIL_PEER.get(page_key) if mode else None
                 out.append(ratio(result, results[workers].get(("wagtail", peer))) if peer else "")
         return out
+
+    def served_bytes(row_key):
+        # As served: the minimal view and nginx send the cached page gunicorn sent.
+        sizes = (results[w].get(row_key) for w in options.workers)
+        return next((str(result["bytes"]) for result in sizes if result), "")
 
     rows = []
     for key, _url, cacheable in pages:
@@ -976,20 +1011,16 @@ def render(options, found, pages, counted, results, memory, timings, problems, r
                     str(row["bytes"]),
                 ]
             )
-
-    def served_bytes(row_key):
-        # As served: the minimal view and nginx send the cached story gunicorn sent.
-        sizes = (results[w].get(row_key) for w in options.workers)
-        return next((str(result["bytes"]) for result in sizes if result), "")
-
-    rows.append(
-        [
-            "minimal Django view (story's bytes)",
-            *cells(("minimal", "page")),
-            "0",
-            served_bytes(("minimal", "page")),
-        ]
-    )
+        if cacheable:
+            # Right under the cached row: the minimal view returning that page's bytes.
+            rows.append(
+                [
+                    f"{labels[key]}, minimal Django view",
+                    *cells(("minimal", key)),
+                    "0",
+                    served_bytes(("minimal", key)),
+                ]
+            )
     rows.append(
         [
             "nginx static file (story's bytes)",
@@ -1031,13 +1062,15 @@ def render(options, found, pages, counted, results, memory, timings, problems, r
         f"- Load: `{shlex.join(wrk_command(options))}`, after "
         f"{WARM_UP_SECONDS} s of warm-up per page; gunicorn sync workers, no access log",
         f"- Page cache: off (`NEWSROOM_PAGE_CACHE_SECONDS=0`) or on (600 s, "
-        f"`REDIS_URL={options.redis_url}`, "
-        f"`NEWSROOM_PAGE_CACHE_RECHECK_MS={options.recheck_ms}`); "
+        f"`REDIS_URL={options.redis_url}`); "
         f"the cache backend was {found['cache_backend']}",
         "",
         "Errors are non-2xx/3xx answers plus socket errors (connect, read, write, timeout "
         f"after {options.timeout or 2} s; timed-out requests are left out of p50 and p99). "
-        "÷ minimal: a cached page's req/s over the minimal Django view's; "
+        "Each cached row is followed by a minimal Django view (bench/minimal_site.py: no "
+        "middleware, database or templates) returning, at the same address, the bytes and "
+        "content type that page had in Newsroom's cache; ÷ minimal is the cached row's req/s "
+        "over that row's. nginx serves the cached story's bytes as a static file. "
         "÷ Wagtail: Newsroom's story over Wagtail's story, front page, section page 1 and tag "
         "over Wagtail's index page 1, section page 50 over Wagtail's index page 50 (Wagtail "
         "makes every page: on a cached row the ratio is the page cache's gain). "

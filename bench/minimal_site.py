@@ -1,26 +1,39 @@
 """
-The least Django does for a page: one address, one view, no middleware, no
-database, no templates; the bytes of a page read once when the process starts.
+The least Django does for a page: one view, no middleware, no database, no
+templates; the bytes of every page read once when the process starts.
 bench/archive.py serves it beside Newsroom, with the same gunicorn and the same
-number of workers, so that a cached page's speed can be read against Django's
-own floor.
+number of workers, so that each cached page's speed can be read against
+Django's own floor for the same bytes.
 
-    MINIMAL_SITE_BODY=/tmp/story.html .venv/bin/gunicorn bench.minimal_site:application \\
+    MINIMAL_SITE_PAGES=/tmp/pages.json .venv/bin/gunicorn bench.minimal_site:application \\
         --workers 2 --bind 127.0.0.1:8101
 
-The page is at / (and nowhere else), as text/html in UTF-8.
+MINIMAL_SITE_PAGES is a JSON object mapping a request's full path, query string
+included, as request.get_full_path() gives it, to a file and its content type:
+
+    {"/": ["front.html", "text/html; charset=utf-8"],
+     "/obshchestvo/?page=50": ["section_deep.html", "text/html; charset=utf-8"],
+     "/rss/": ["rss.xml", "application/rss+xml; charset=utf-8"]}
+
+A relative file is read from the JSON file's folder. Any other address is a
+plain 404.
 """
 
+import json
 import os
 from pathlib import Path
 
 import django
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
-from django.http import HttpResponse
-from django.urls import path
+from django.http import HttpResponse, HttpResponseNotFound
+from django.urls import re_path
 
-BODY = Path(os.environ["MINIMAL_SITE_BODY"]).read_bytes()
+MAP = Path(os.environ["MINIMAL_SITE_PAGES"])
+PAGES = {
+    full_path: (Path(MAP.parent, file).read_bytes(), content_type)
+    for full_path, (file, content_type) in json.loads(MAP.read_text()).items()
+}
 
 settings.configure(
     DEBUG=False,
@@ -37,10 +50,14 @@ settings.configure(
 
 
 def page(request):
-    return HttpResponse(BODY, content_type="text/html; charset=utf-8")
+    found = PAGES.get(request.get_full_path())
+    if found is None:
+        return HttpResponseNotFound()
+    body, content_type = found
+    return HttpResponse(body, content_type=content_type)
 
 
-urlpatterns = [path("", page)]
+urlpatterns = [re_path(r"", page)]
 
 django.setup()
 application = get_wsgi_application()
