@@ -8,7 +8,7 @@ what it shows. Each worker keeps its own; none is shared or retired by hand.
 """
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 
 from django.utils.translation import get_language
 
@@ -49,77 +49,68 @@ class Memo:
         return self.put(key, make()) if value is None else value
 
 
-class StoryParts:
-    """
-    What a story's page shows of the story itself: its head (meta data for
-    sharing and search engines), headline, photo, text, source, correction,
-    tags and bylines, as the template's ``{% keep %}`` blocks drew them.
-    Everything else is made on every request: «read also» and the story's
-    translations (they change whenever other stories are published), and the
-    site's frame.
+class Parts:
+    """HTML drawn for one version of a story, by name, with what drew it."""
 
-    The parts are kept under the versions (articles/caching.py) of everything
-    they show: the story (with its bylines, tags, related stories and photos
-    in its text), its section, its authors, tags and photos. Those versions are
-    read before any of the story's rows, so parts made from rows older than a
-    change always carry versions older than it, and are made again.
-    """
-
-    def __init__(self, versions, tag_ids, chosen_ids):
-        self.versions = versions
-        self.tag_ids = tag_ids  # «read also» looks for stories with these tags
-        self.chosen_ids = chosen_ids  # the editors' related stories, published or not
+    def __init__(self, versions, **facts):
+        self.versions = versions  # None: not to be kept (the versions were not read first)
         self.html = {}
+        self.__dict__.update(facts)
 
 
-STORY_PARTS = Memo(size=500)
-# What each story's parts were last made of, so that the next request can read
-# their versions before reading the story.
-SHOWS = Memo(size=5000)
-
-
-def versions_before_reading(pk):
-    """The versions of what this story showed when last made here, or None."""
-    keys = SHOWS.get(pk)
-    return current_versions(keys) if keys else None
-
-
-def kept_story_parts(article, versions):
-    """The story's parts made earlier, if nothing they show has changed since."""
-    parts = STORY_PARTS.get(parts_key(article))
-    if parts is not None and versions is not None and parts.versions == versions:
-        return parts
-    return None
-
-
-def new_story_parts(article, bylines, tags, body_photos, chosen_ids, versions):
+class Kept:
     """
-    Parts to be drawn now. They are kept once drawn (keep_drawn) only when the
-    versions read before the rows covered all they show; else this request
-    notes what they show, and the next one keeps them.
+    Parts of pages drawn once per version of a story and kept in this process
+    under the versions (articles/caching.py) of everything they show.
+
+    Those versions are read before any of the story's rows: parts drawn from
+    rows older than a change then always carry versions older than it, and
+    are drawn again. To know which versions to read before reading a story,
+    each story's last list of what it shows is remembered; a story drawn here
+    for the first time, or whose list changed, is drawn but not kept, and the
+    next request keeps it.
     """
-    keys = shown_by(article, bylines, tags, body_photos)
-    SHOWS.put(article.pk, keys)
-    covered = versions is not None and set(versions) == set(keys)
-    parts = StoryParts(
-        versions if covered else None,
-        tag_ids=[tag.pk for tag in tags],
-        chosen_ids=list(chosen_ids),
-    )
-    return parts
+
+    def __init__(self, size):
+        self.made = Memo(size)  # (story, edit token, language) → Parts
+        self.shows = Memo(size * 4)  # story → the version keys it showed
+
+    def versions(self, pks):
+        """Read before the stories' rows: the versions of what they showed when last drawn."""
+        keys = sorted({key for pk in pks for key in self.shows.get(pk) or ()})
+        return current_versions(keys) if keys else {}
+
+    def kept(self, pk, edit_token, versions):
+        """The parts drawn earlier for this version of the story, if nothing they show changed."""
+        parts = self.made.get((pk, edit_token, get_language()))
+        if parts is not None and all(
+            versions.get(key) == version for key, version in parts.versions.items()
+        ):
+            return parts
+        return None
+
+    def new(self, pk, keys, versions, **facts):
+        """Parts to draw now; kept (keep) only if ``versions`` covered all of ``keys``."""
+        self.shows.put(pk, keys)
+        covered = all(key in versions for key in keys)
+        return Parts({key: versions[key] for key in keys} if covered else None, **facts)
+
+    def keep(self, pk, edit_token, parts):
+        if parts.versions is not None and parts.html:
+            self.made.put((pk, edit_token, get_language()), parts)
 
 
-def keep_drawn(article, parts):
-    if parts.versions is not None and parts.html:
-        STORY_PARTS.put(parts_key(article), parts)
+# A story's page: what it shows of the story itself (its head, headline, photo,
+# text, source, correction, tags and bylines: the template's {% keep %} blocks).
+# «Read also», the translations and the site's frame are drawn every time: they
+# change whenever other stories are published.
+STORY_PAGES = Kept(size=500)
+# Cards in lists, one per variant (featured, heading, rubric shown or not).
+CARDS = Kept(size=4000)
 
 
-def parts_key(article):
-    return (article.pk, article.edit_token, get_language())
-
-
-def shown_by(article, bylines, tags, body_photos):
-    """The versioned things (articles/caching.py) a story's page shows."""
+def story_page_shows(article, bylines, tags, body_photos):
+    """The versioned things a story's page shows."""
     photos = [*body_photos, *([article.lead_photo] if article.lead_photo else [])]
     keys = {f"article:{article.pk}", f"section:{article.section_id}"}
     keys |= {f"author:{byline.author_id}" for byline in bylines}
@@ -127,3 +118,75 @@ def shown_by(article, bylines, tags, body_photos):
     keys |= {f"photo:{photo.pk}" for photo in photos}
     keys |= {f"author:{photo.creator_author_id}" for photo in photos if photo.creator_author_id}
     return sorted(keys)
+
+
+def card_shows(article):
+    """The versioned things a story's card shows."""
+    photo = article.lead_photo
+    keys = {f"article:{article.pk}", f"section:{article.section_id}"}
+    keys |= {f"author:{byline.author_id}" for byline in article.listed_bylines}
+    if photo is not None:
+        keys.add(f"photo:{photo.pk}")
+        if photo.creator_author_id:
+            keys.add(f"author:{photo.creator_author_id}")
+    return sorted(keys)
+
+
+class KeptStory:
+    """A story in a list whose card is kept: all a list needs of it without its row."""
+
+    def __init__(self, pk, edit_token, published_at, card_parts, listed):
+        self.pk, self.edit_token, self.published_at = pk, edit_token, published_at
+        self.card_parts = card_parts
+        self.listed = listed  # the other kept stories of the same list
+
+    def row(self):
+        """
+        The story's row, for a card kept in another variant only (a section's
+        page draws cards without the rubric, a tag's with it): the rows of all
+        the list's kept stories come in one query, the first time one is needed.
+        """
+        return self.listed.rows().get(self.pk)
+
+
+class KeptList:
+    def __init__(self):
+        self.pks, self._rows = [], None
+
+    def rows(self):
+        from articles.models import Article
+
+        if self._rows is None:
+            stories = Article.objects.published().filter(pk__in=self.pks).for_listing()
+            self._rows = {story.pk: story for story in stories}
+        return self._rows
+
+
+def cards_by_id(ids):
+    """
+    The stories with these ids, ready to be listed as cards, by id: a story
+    whose card is kept comes as a KeptStory (its id, edit token and time from
+    one narrow query), the others as rows for their cards to be drawn.
+    """
+    from articles.models import Article
+
+    ids = [pk for pk in ids if pk]
+    versions = CARDS.versions(ids)
+    stamps = (
+        Article.objects.published()
+        .filter(pk__in=ids)
+        .values_list("pk", "edit_token", "published_at")
+    )
+    by_id, missing, listed = {}, [], KeptList()
+    for pk, edit_token, published_at in stamps:
+        parts = CARDS.kept(pk, edit_token, versions)
+        if parts is None:
+            missing.append(pk)
+        else:
+            by_id[pk] = KeptStory(pk, edit_token, published_at, parts, listed)
+            listed.pks.append(pk)
+    if missing:
+        for story in Article.objects.published().filter(pk__in=missing).for_listing():
+            story.card_parts = CARDS.new(story.pk, card_shows(story), versions)
+            by_id[story.pk] = story
+    return defaultdict(lambda: None, by_id)

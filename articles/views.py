@@ -60,7 +60,7 @@ class FrontPageView(TemplateView):
         latest_ids = list(others.newest_ids()[:LATEST_ON_FRONT_PAGE])
         sections = sections_of(self.request)
         block_rows = others.newest_ids_by_section(sections, STORIES_PER_SECTION_BLOCK)
-        by_id = rows_by_id([top_id, *latest_ids, *(pk for _section, pk in block_rows)])
+        by_id = fragments.cards_by_id([top_id, *latest_ids, *(pk for _section, pk in block_rows)])
         blocks = []
         for section in sections:
             in_block = [by_id[pk] for section_id, pk in block_rows if section_id == section.pk]
@@ -146,7 +146,7 @@ class StoryListView(ListView):
         page_ids = list(dict.fromkeys(ids[offset : offset + page_size + 1]))
         if number > 1 and not page_ids:
             raise Http404("No such page.")
-        by_id = rows_by_id(page_ids[:page_size])
+        by_id = fragments.cards_by_id(page_ids[:page_size])
         stories = [by_id[pk] for pk in page_ids[:page_size] if by_id.get(pk)]
         page = StoryPage(number, stories, has_next=len(page_ids) > page_size)
         return None, page, page.object_list, page.has_other_pages()
@@ -222,7 +222,7 @@ class SearchView(StoryListView):
 
 def article_detail(request, section, pk, slug):
     # Read before the story's rows: parts made from older rows carry older versions.
-    versions = fragments.versions_before_reading(pk)
+    versions = fragments.STORY_PAGES.versions([pk])
     article = get_object_or_404(
         Article.objects.published()
         .defer("body_text", "search_vector")
@@ -236,7 +236,7 @@ def article_detail(request, section, pk, slug):
         or article.language != get_language()
     ):
         return redirect(article, permanent=True)
-    parts = fragments.kept_story_parts(article, versions)
+    parts = fragments.STORY_PAGES.kept(article.pk, article.edit_token, versions)
     if parts is None:
         # Drawn now: the story's bylines, tags and the editors' related stories.
         prefetch_related_objects(
@@ -245,7 +245,13 @@ def article_detail(request, section, pk, slug):
         bylines, tags = list(article.bylines.all()), list(article.tags.all())
         chosen_ids = article.related_stories.values_list("pk", flat=True)
         body_photos = photos_in_body(article)
-        parts = fragments.new_story_parts(article, bylines, tags, body_photos, chosen_ids, versions)
+        parts = fragments.STORY_PAGES.new(
+            article.pk,
+            fragments.story_page_shows(article, bylines, tags, body_photos),
+            versions,
+            tag_ids=[tag.pk for tag in tags],  # «read also» looks for stories with these
+            chosen_ids=list(chosen_ids),  # the editors' related stories, published or not
+        )
         context = previews.story_context(article, bylines=bylines, tags=tags, related=[])
         if article.lead_photo:
             context["share_image"] = absolute_url(article.lead_photo.rendition_url(SHARE_SPEC))
@@ -265,7 +271,7 @@ def article_detail(request, section, pk, slug):
     context["translation_links"] = [(story, names[story.language]) for story in translations]
     context["og_locale"] = OG_LOCALES.get(article.language, article.language)
     response = render(request, "articles/article_detail.html", context)
-    fragments.keep_drawn(article, parts)
+    fragments.STORY_PAGES.keep(article.pk, article.edit_token, parts)
     return response
 
 

@@ -12,8 +12,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles import search
-from articles.fragments import Memo
+from articles import fragments, search
+from articles.fragments import KeptStory, Memo
 from articles.models import body_photo_ids
 from media.models import Photo
 from media.specs import SHARE_SIZE
@@ -71,7 +71,7 @@ def photos_in_body(article):
     return article._photos_in_body
 
 
-CARDS = Memo(size=4000)
+MADE_CARDS = Memo(size=1000)
 
 
 @register.simple_tag
@@ -80,19 +80,38 @@ def story_card(article, featured=False, heading="h2", show_section=False):
     A story's card in a list, made once per version of the story and reused by
     every page that lists it (front page, section, tag, author pages).
     """
-    return CARDS.get_or_make(
-        card_fingerprint(article, featured, heading, show_section),
-        lambda: mark_safe(
-            render_to_string(
-                "includes/article_card.html",
-                {
-                    "article": article,
-                    "featured": featured,
-                    "heading": heading,
-                    "show_section": show_section,
-                },
-            )
-        ),
+    parts = getattr(article, "card_parts", None)
+    if parts is None:
+        # Not read through fragments.cards_by_id (search results): a fingerprint
+        # of the row names everything the card shows.
+        return MADE_CARDS.get_or_make(
+            card_fingerprint(article, featured, heading, show_section),
+            lambda: draw_card(article, featured, heading, show_section),
+        )
+    variant = (featured, heading, show_section)
+    if variant not in parts.html:
+        story = article
+        if isinstance(article, KeptStory):
+            # Kept in another variant only: this one needs the row (once per version).
+            story = article.row()
+            if story is None:
+                return ""
+        parts.html[variant] = draw_card(story, featured, heading, show_section)
+        fragments.CARDS.keep(article.pk, article.edit_token, parts)
+    return parts.html[variant]
+
+
+def draw_card(article, featured, heading, show_section):
+    return mark_safe(
+        render_to_string(
+            "includes/article_card.html",
+            {
+                "article": article,
+                "featured": featured,
+                "heading": heading,
+                "show_section": show_section,
+            },
+        )
     )
 
 

@@ -18,8 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def empty_memo(monkeypatch):
-    monkeypatch.setattr(fragments, "STORY_PARTS", fragments.Memo(size=100))
-    monkeypatch.setattr(fragments, "SHOWS", fragments.Memo(size=100))
+    monkeypatch.setattr(fragments, "STORY_PAGES", fragments.Kept(size=100))
 
 
 def body_with(photo, alt="Снимок в тексте"):
@@ -135,7 +134,7 @@ def test_a_change_to_anything_a_story_shows_appears_on_the_next_request(client, 
     story, photo = make_full_story()
     for _ in range(3):
         before = seen(client, story)
-    assert fragments.STORY_PARTS.entries, "the parts were kept"
+    assert fragments.STORY_PAGES.made.entries, "the parts were kept"
     story.refresh_from_db()
     expected = change(story, photo)
     assert expected not in before
