@@ -21,7 +21,6 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.signals import task_finished
-from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
@@ -39,10 +38,11 @@ def connect():
 
 
 def retry_failed(sender, task_result, **kwargs):
-    # The immediate backend (tests) has no row to put back.
-    if not issubclass(sender, DatabaseBackend) or task_result.status != TaskResultStatus.FAILED:
+    # Only the database backend's results have a row to put back. (Not judged by the
+    # sender: db_worker sends the backend's class on failure, an instance on success.)
+    row = getattr(task_result, "db_result", None)
+    if row is None or task_result.status != TaskResultStatus.FAILED:
         return
-    row = task_result.db_result
     attempts = len(row.worker_ids)
     if attempts >= settings.NEWSROOM_TASK_ATTEMPTS:
         return
