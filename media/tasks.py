@@ -16,4 +16,15 @@ def make_renditions(photo_id, token):
     if photo is None:
         # Deleted, or its picture changed since: that change queued a task of its own.
         return 0
-    return len(photo.make_renditions(standard_specs()))
+    made = photo.make_renditions(standard_specs())
+    current = Photo.objects.filter(pk=photo_id).first()
+    if current is not None and current.token != token:
+        # The editor moved the focal point or replaced the file while these were
+        # being made: they show the old picture. Their rows would stop the new
+        # picture's task from making those specs, and the list of made ones was
+        # written for the old address. (Ones not made by then come on request.)
+        for rendition in current.renditions.filter(file__contains=f"/{token}/"):
+            rendition.delete()
+        current.record_made_specs()
+        return 0
+    return len(made)

@@ -132,3 +132,33 @@ def test_a_task_for_a_picture_since_replaced_or_deleted_makes_nothing(database_q
     assert {t.status for t in queued()} == {TaskResultStatus.SUCCESSFUL}
     assert photo.renditions.count() == len(ADMIN_THUMBNAILS)
     assert DBTaskResult.objects.get(pk=task.pk).return_value == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renditions_of_a_picture_changed_while_they_were_made_are_dropped(
+    client, database_queue, monkeypatch
+):
+    from media import imaging
+
+    photo = make_photo()
+    old_token = photo.token
+    real_render = imaging.render
+    client.force_login(make_editor())
+
+    def editor_moves_the_focal_point_meanwhile(*args, **kwargs):
+        monkeypatch.setattr(imaging, "render", real_render)
+        response = client.post(
+            f"/admin/media/photo/{photo.pk}/change/", photo_data(photo, focal_x="0.9")
+        )
+        assert response.status_code == 302
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(imaging, "render", editor_moves_the_focal_point_meanwhile)
+    run_worker()  # the upload's task, then the focal point's
+
+    photo.refresh_from_db()
+    assert photo.token != old_token
+    renditions = dict(photo.renditions.values_list("spec", "file"))
+    assert set(renditions) == {spec.name for spec in standard_specs()}
+    assert all(f"/{photo.token}/" in name for name in renditions.values()), "no old crop"
+    assert photo.made_spec_names == set(renditions), "pages link to files at the new address"
