@@ -1,4 +1,5 @@
 import signal
+from importlib import import_module
 
 import pytest
 from django.core.management import call_command
@@ -25,3 +26,17 @@ def run_worker():
     finally:
         for number, handler in handlers.items():
             signal.signal(number, handler)
+
+
+@pytest.fixture
+def newsroom_roles(transactional_db):
+    """
+    The groups and content types the migrations made, for a transactional test:
+    the flush after an earlier one removes them (the admin logs every change
+    against a content type).
+    """
+    from django.apps import apps
+
+    import_module("newsroom.migrations.0002_roles").create_roles(apps, None)
+    import_module("newsroom.migrations.0003_reporters").create_roles(apps, None)
+    import_module("newsroom.migrations.0004_editors_see_tasks").grant(apps, None)

@@ -6,7 +6,7 @@ from django_tasks_db.models import DBTaskResult
 
 from media.models import Photo
 from media.specs import ADMIN_THUMBNAILS, standard_specs
-from tests.factories import make_editor, make_photo
+from tests.factories import make_photo
 from tests.media.conftest import fixture, upload
 from tests.media.test_permissions import photo_data
 from tests.tasks.conftest import run_worker
@@ -100,11 +100,12 @@ def test_the_worker_makes_every_rendition_avif_included(database_queue):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_new_focal_point_queues_renditions_of_the_new_crop(client, database_queue):
+def test_a_new_focal_point_queues_renditions_of_the_new_crop(
+    client, database_queue, newsroom_roles, editor
+):
     photo = make_photo()
     run_worker()
-    # A superuser: a transactional test's database has no groups (they come from migrations).
-    client.force_login(make_editor())
+    client.force_login(editor)
     response = client.post(
         f"/admin/media/photo/{photo.pk}/change/", photo_data(photo, focal_x="0.1")
     )
@@ -136,14 +137,14 @@ def test_a_task_for_a_picture_since_replaced_or_deleted_makes_nothing(database_q
 
 @pytest.mark.django_db(transaction=True)
 def test_renditions_of_a_picture_changed_while_they_were_made_are_dropped(
-    client, database_queue, monkeypatch
+    client, database_queue, newsroom_roles, editor, monkeypatch
 ):
     from media import imaging
 
     photo = make_photo()
     old_token = photo.token
     real_render = imaging.render
-    client.force_login(make_editor())
+    client.force_login(editor)
 
     def editor_moves_the_focal_point_meanwhile(*args, **kwargs):
         monkeypatch.setattr(imaging, "render", real_render)
