@@ -16,6 +16,9 @@ from django.db import connection
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from media.imaging import drawn_landscape
+from media.specs import standard_specs
+from tests.factories import make_photo
 from tests.tasks.examples import slow_the_first_time
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_worker(*args, timeout_seconds):
+    from django.conf import settings
+
     database = connection.settings_dict
     if connection.vendor == "sqlite":
         url = f"sqlite:///{database['NAME']}"
@@ -37,6 +42,8 @@ def start_worker(*args, timeout_seconds):
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "tests.tasks.worker_settings",
         "NEWSROOM_TASK_TIMEOUT_SECONDS": str(timeout_seconds),
+        "NEWSROOM_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "NEWSROOM_TEST_ORIGINALS_ROOT": str(settings.STORAGES["originals"]["OPTIONS"]["location"]),
     }
     command = ["manage.py", "worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"]
     return subprocess.Popen(
@@ -108,3 +115,31 @@ def test_a_running_worker_takes_over_the_task_of_one_that_was_killed(database_qu
         output, _ = second.communicate(timeout=20)
     assert second.returncode == 0, output
     assert_ran_again_to_the_end(result, log)
+
+
+def test_a_rendition_task_killed_halfway_runs_again_and_makes_every_rendition_once(
+    database_queue, tmp_path
+):
+    # Large enough that its renditions take a worker a good second.
+    photo = make_photo(drawn_landscape(4000, 3000, seed="killed"), "killed.jpg")
+    [task] = DBTaskResult.objects.filter(task_path="media.tasks.make_renditions")
+    first = start_worker(timeout_seconds=1)
+    assert wait_for(lambda: status(task) == TaskResultStatus.RUNNING)
+    time.sleep(0.3)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(10)
+    assert status(task) == TaskResultStatus.RUNNING, "killed before it finished"
+    time.sleep(1.2)
+
+    second = start_worker("--batch", timeout_seconds=1)
+    output, _ = second.communicate(timeout=120)
+
+    assert second.returncode == 0, output
+    row = DBTaskResult.objects.get(pk=task.pk)
+    assert (row.status, len(row.worker_ids)) == (TaskResultStatus.SUCCESSFUL, 2), row.traceback
+    photo.refresh_from_db()
+    specs = list(photo.renditions.values_list("spec", flat=True))
+    assert sorted(specs) == sorted(spec.name for spec in standard_specs()), "each exactly once"
+    assert photo.made_spec_names == set(specs)
+    for rendition in photo.renditions.all():
+        assert rendition.file.storage.exists(rendition.file.name)
