@@ -163,3 +163,24 @@ def test_renditions_of_a_picture_changed_while_they_were_made_are_dropped(
     assert set(renditions) == {spec.name for spec in standard_specs()}
     assert all(f"/{photo.token}/" in name for name in renditions.values()), "no old crop"
     assert photo.made_spec_names == set(renditions), "pages link to files at the new address"
+
+
+def test_an_upload_goes_through_when_the_queue_is_away(
+    client, editor, database_queue, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from django.db import DatabaseError
+
+    from media import tasks
+
+    class AwayQueue:
+        def enqueue(self, *args):
+            raise DatabaseError("the task table is locked")
+
+    monkeypatch.setattr(tasks, "make_renditions", AwayQueue())
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(UPLOAD, {"files": [upload("agency-iptc.jpg")]})
+    assert response.status_code == 200
+    photo = Photo.objects.get()
+    assert photo.renditions.count() == len(ADMIN_THUMBNAILS), "the editor still sees it"
+    assert "the task table is locked" in caplog.text, "and the failure is logged"
