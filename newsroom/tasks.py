@@ -43,6 +43,15 @@ def retry_failed(sender, task_result, **kwargs):
     row = getattr(task_result, "db_result", None)
     if row is None or task_result.status != TaskResultStatus.FAILED:
         return
+    try:
+        retry_later(row)
+    except Exception:
+        # db_worker sends this outside its own error handling: raising here would
+        # stop the worker. The task stays failed, in sight.
+        logger.exception("Could not retry task %s; it stays failed.", row.pk)
+
+
+def retry_later(row):
     attempts = len(row.worker_ids)
     if attempts >= settings.NEWSROOM_TASK_ATTEMPTS:
         return
@@ -85,9 +94,12 @@ def requeue_abandoned():
                 ),
             }
         # Only if no other worker has handled it meanwhile.
-        count += DBTaskResult.objects.filter(
+        handled = DBTaskResult.objects.filter(
             pk=row.pk, status=TaskResultStatus.RUNNING, started_at=row.started_at
         ).update(**changes)
+        if not handled:
+            continue
+        count += 1
         logger.warning(
             "Task %s (%s) lost its worker after attempt %d; %s.",
             row.pk,

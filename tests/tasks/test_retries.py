@@ -88,3 +88,22 @@ def test_a_task_that_lost_its_worker_on_every_attempt_fails_visibly(database_que
     assert row.exception_class_path == WORKER_LOST
     assert "3 times" in row.traceback
     assert row.finished_at is not None
+
+
+def test_a_retry_that_cannot_be_recorded_leaves_the_task_failed_and_the_worker_running(
+    database_queue, monkeypatch
+):
+    from django.db import OperationalError
+
+    from newsroom import tasks
+
+    def locked(row):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(tasks, "retry_later", locked)
+    first, second = always_fails.enqueue("one"), always_fails.enqueue("two")
+
+    run_worker()
+
+    for result in (first, second):
+        assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.FAILED
