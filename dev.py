@@ -3,6 +3,7 @@
 The README's two commands. Needs only Python 3.11+ and its venv module.
 
     python3 dev.py run     set up, migrate, load the demo newsroom, serve on 127.0.0.1:8000
+                           with one worker for background tasks next to the server
     python3 dev.py test    set up and run the whole test suite (extra arguments go to pytest)
 
 Both create .venv/ on first use and reinstall only when a requirements file changes.
@@ -15,6 +16,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import threading
 import venv
 from pathlib import Path
 
@@ -45,7 +47,42 @@ def run(args):
     step(manage + ["load_demo"], env)
     address = args[0] if args else "127.0.0.1:8000"
     print(f"\nThe newsroom is at http://{address}/ (Ctrl+C stops it).\n", flush=True)
-    return subprocess.call(manage + ["runserver", address], cwd=ROOT, env=env)
+    # One worker for the background tasks (a new photo's renditions, …), its lines
+    # marked "worker |". Without reloading: after changing a task, run this again.
+    worker = subprocess.Popen(
+        manage + ["worker", "--no-reload", "--interval", "2"],
+        cwd=ROOT,
+        env=env | {"PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    threading.Thread(target=prefix_lines, args=(worker.stdout, "worker | "), daemon=True).start()
+    interrupted = False
+    try:
+        return subprocess.call(manage + ["runserver", address], cwd=ROOT, env=env)
+    except KeyboardInterrupt:
+        interrupted = True
+        return 0
+    finally:
+        stop(worker, interrupted)
+
+
+def prefix_lines(stream, prefix):
+    for line in stream:
+        print(prefix + line, end="", flush=True)
+
+
+def stop(worker, interrupted):
+    """Let the worker finish its task (Ctrl+C reached it too), then make sure it is gone."""
+    if not interrupted:
+        worker.terminate()  # asks it to stop after its current task
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        # Its task runs again later (NEWSROOM_TASK_TIMEOUT_SECONDS): nothing is lost.
+        worker.kill()
+        worker.wait()
 
 
 def test(pytest_args):

@@ -196,6 +196,7 @@ class PhotoForm(PhotoDescriptionForm):
             photo.forget_renditions()
             photo.save(update_fields=["token"])
             photo.make_renditions(ADMIN_THUMBNAILS)
+            photo.make_renditions_later()
         if isinstance(upload, CheckedUpload):
             # The old file and its working copy go once the new ones are committed.
             storage = photo.original.storage

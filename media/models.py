@@ -80,6 +80,7 @@ class PhotoQuerySet(models.QuerySet):
             with transaction.atomic():
                 photo.save()
                 photo.make_renditions(ADMIN_THUMBNAILS)
+                photo.make_renditions_later()
         except BaseException:
             # Nothing was saved, so nothing may stay in storage either.
             photo.delete_files()
@@ -289,6 +290,19 @@ class Photo(models.Model):
                 )
             self.record_made_specs()
         return [existing[spec.name] for spec in specs]
+
+    def make_renditions_later(self):
+        """
+        Queue the making of every other rendition, once the transaction commits:
+        an upload that fails queues nothing, and a worker never looks for a photo
+        it cannot see yet.
+        """
+        from media.tasks import make_renditions
+
+        pk, token = self.pk, self.token
+        # robust: the photo is saved; a queue that is away costs its renditions
+        # a reader's first request (the rendition view), not the upload.
+        transaction.on_commit(lambda: make_renditions.enqueue(pk, token), robust=True)
 
     def record_made_specs(self):
         """Note which renditions lie at their own address, for pages to link straight to."""

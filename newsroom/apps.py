@@ -7,6 +7,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from newsroom import sqlite
+        from newsroom import sqlite, tasks
 
         sqlite.connect()
+        tasks.connect()

@@ -8,6 +8,9 @@ The one settings module. The environment chooses; nothing here is secret.
     NEWSROOM_PUBLISHER    the publisher's name, printed in captions and feeds
     NEWSROOM_SERVE_UPLOADS  "0" when a web server or object storage serves uploads
     REDIS_URL             redis://host:6379/0, the cache every web process shares
+    NEWSROOM_TASK_ATTEMPTS         how often a background task is tried before it counts as failed
+    NEWSROOM_TASK_RETRY_SECONDS    the wait before its second try; each later wait doubles
+    NEWSROOM_TASK_TIMEOUT_SECONDS  a task running longer than this lost its worker: it runs again
 """
 
 import os
@@ -65,6 +68,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +208,17 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Background work (every rendition of a new photo, …) waits in a table of the site's
+# own database until a worker process takes it: `manage.py worker` (newsroom/tasks.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A failed task is tried again after 1, 2, 4 … minutes, up to this many times in all;
+# then it stays failed in the admin (Task results) with its traceback.
+NEWSROOM_TASK_ATTEMPTS = int(os.environ.get("NEWSROOM_TASK_ATTEMPTS", 5))
+NEWSROOM_TASK_RETRY_SECONDS = int(os.environ.get("NEWSROOM_TASK_RETRY_SECONDS", 60))
+# A worker that was killed leaves its task marked as running; after this long,
+# another worker takes it again (counted as an attempt). Longer than any task runs.
+NEWSROOM_TASK_TIMEOUT_SECONDS = int(os.environ.get("NEWSROOM_TASK_TIMEOUT_SECONDS", 900))
+
 # How long a story's share link works for people without an account.
 NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", 48))
 

@@ -32,3 +32,7 @@ STORAGES = {
 # turns the cache on where it is the subject.
 NEWSROOM_PAGE_CACHE_SECONDS = 0
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background tasks run at once, inside the request that enqueues them, where a test
+# is not about the queue; tests/tasks/ put the database queue back and run workers.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
