@@ -9,12 +9,13 @@ import urllib.error
 import urllib.request
 
 import pytest
+from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image
 
 from media.imaging import drawn_landscape
 from media.models import Photo
-from media.specs import parse
+from media.specs import SHARE_SPEC, parse
 from tests.factories import make_article, make_photo
 from tests.media.conftest import upload
 
@@ -103,3 +104,19 @@ def test_deleting_a_photo_deletes_its_objects_in_both_buckets(
         photo.delete()
     assert keys(object_storage, "originals") == [kept.original.name]
     assert all(key.startswith(f"renditions/{kept.pk}/") for key in keys(object_storage, "public"))
+
+
+def test_share_card_and_feed_enclosure_give_the_public_files_own_address(
+    client, object_storage, s3_server
+):
+    story = make_article(lead_photo=make_photo())
+    share = story.lead_photo.make_renditions([SHARE_SPEC])[0]
+    bucket_url = f"{s3_server}/{object_storage['public']}/{share.file.name}"
+
+    page = lxml_html.fromstring(client.get(story.get_absolute_url()).content)
+    assert page.xpath("//meta[@property='og:image']/@content") == [bucket_url]
+    feed = etree.fromstring(client.get("/rss/yandex/").content)
+    enclosure = feed.find(".//item/enclosure")
+    assert enclosure.get("url") == bucket_url
+    status, _type, data = anonymous_get(bucket_url)
+    assert status == 200 and enclosure.get("length") == str(len(data))
