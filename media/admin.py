@@ -21,6 +21,7 @@ from media.forms import (
     UploadForm,
     check_upload,
     duplicate_error,
+    storage_error,
 )
 from media.models import Photo, Rendition, usage_relations
 from media.specs import ADMIN_THUMBNAILS, Spec
@@ -161,6 +162,10 @@ class PhotoAdmin(ModelAdmin):
                     created.append(self._create(request, uploaded))
                 except ValidationError as error:
                     refused.append((uploaded.name, error.messages[0]))
+                except OSError as error:
+                    # The disk, not the file: the files after it would fail the same way.
+                    form.add_error("files", storage_error(uploaded.name, error))
+                    break
             if created:
                 self.message_user(
                     request,
@@ -172,6 +177,7 @@ class PhotoAdmin(ModelAdmin):
                     % {"count": len(created)},
                     messages.SUCCESS,
                 )
+            if created and not form.errors:
                 return self._describe_response(request, created, refused)
         context = {
             **self.admin_site.each_context(request),

@@ -1,3 +1,4 @@
+import errno
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -57,6 +58,24 @@ def duplicate_error(photo):
             photo=photo,
         ),
         code="duplicate",
+    )
+
+
+def storage_error(name, error):
+    """What the photographer is told when the storage itself fails to keep a file."""
+    if error.errno in {errno.ENOSPC, errno.EDQUOT}:
+        reason = _("the photo storage is full")
+    elif error.errno in {errno.EROFS, errno.EACCES, errno.EPERM}:
+        reason = _("the photo storage cannot be written to")
+    else:
+        reason = _("the photo storage failed")
+    return ValidationError(
+        _(
+            "«%(name)s» was not saved: %(reason)s. Nothing of it was kept, and the files"
+            " after it were not tried. Tell the site's administrator."
+        )
+        % {"name": name, "reason": reason},
+        code="storage",
     )
 
 

@@ -163,7 +163,8 @@ MEDIA_URL = "/uploads/"
 # Uploads never land in an app package: media/ is our photo app.
 MEDIA_ROOT = Path(os.environ.get("NEWSROOM_MEDIA_ROOT", VAR_DIR / "uploads"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A full or read-only disk leaves no half-written file (media/storage.py).
+    "default": {"BACKEND": "media.storage.WholeFileSystemStorage"},
     # Photos as uploaded, location data and all: for the archive and for making
     # renditions, never served. In production: a private bucket or folder.
     "originals": {

@@ -22,7 +22,7 @@ WHITENOISE_USE_FINDERS = True
 # Local files, whatever the environment says: tests/media/test_object_storage.py
 # points the storages at an S3-compatible server of its own.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "media.storage.WholeFileSystemStorage"},
     "originals": {
         "BACKEND": "media.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="newsroom-test-originals-")},
