@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from media import storage
 from media.forms import (
     PhotoDescriptionForm,
     PhotoForm,
@@ -162,8 +163,8 @@ class PhotoAdmin(ModelAdmin):
                     created.append(self._create(request, uploaded))
                 except ValidationError as error:
                     refused.append((uploaded.name, error.messages[0]))
-                except OSError as error:
-                    # The disk, not the file: the files after it would fail the same way.
+                except storage.failures() as error:
+                    # The storage, not the file: the files after it would fail the same way.
                     form.add_error("files", storage_error(uploaded.name, error))
                     break
             if created:

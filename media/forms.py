@@ -63,9 +63,10 @@ def duplicate_error(photo):
 
 def storage_error(name, error):
     """What the photographer is told when the storage itself fails to keep a file."""
-    if error.errno in {errno.ENOSPC, errno.EDQUOT}:
+    code = getattr(error, "errno", None)
+    if code in {errno.ENOSPC, errno.EDQUOT}:
         reason = _("the photo storage is full")
-    elif error.errno in {errno.EROFS, errno.EACCES, errno.EPERM}:
+    elif code in {errno.EROFS, errno.EACCES, errno.EPERM}:
         reason = _("the photo storage cannot be written to")
     else:
         reason = _("the photo storage failed")

@@ -5,6 +5,22 @@ from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
 
 
+def failures():
+    """
+    What a storage raises when it cannot keep a file, whatever the file: a full
+    or read-only disk, an object store that refuses or does not answer.
+    """
+    errors = [OSError]
+    try:
+        from boto3.exceptions import Boto3Error
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # object storage is not installed, so not in use
+        pass
+    else:
+        errors += [Boto3Error, BotoCoreError, ClientError]
+    return tuple(errors)
+
+
 class WholeFileSystemStorage(FileSystemStorage):
     """
     Local files that are whole or absent. Django writes straight to the final

@@ -120,3 +120,20 @@ def test_share_card_and_feed_enclosure_give_the_public_files_own_address(
     assert enclosure.get("url") == bucket_url
     status, _type, data = anonymous_get(bucket_url)
     assert status == 200 and enclosure.get("length") == str(len(data))
+
+
+def test_an_object_store_that_refuses_the_upload_leaves_no_photo_and_no_object(
+    client, photographer, object_storage
+):
+    client.force_login(photographer)
+    # The public bucket is gone (deleted, or the key lost its rights to it): the
+    # original goes in, its thumbnails cannot.
+    object_storage["client"].delete_bucket(Bucket=object_storage["public"])
+    response = client.post("/admin/media/photo/upload/", {"files": [upload("agency-iptc.jpg")]})
+    assert response.status_code == 200
+    assert response.context["form"].errors["files"] == [
+        "«agency-iptc.jpg» не сохранён: хранилище фотографий дало сбой. От него ничего не"
+        " осталось, а файлы после него не загружались. Сообщите администратору сайта."
+    ]
+    assert not Photo.objects.exists()
+    assert keys(object_storage, "originals") == [], "the original went with its row"
