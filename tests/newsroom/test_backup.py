@@ -46,7 +46,7 @@ def make_site():
     deleted.delete()
 
 
-def site_process(var_dir, database_url, *args):
+def site_process(var_dir, database_url, *args, storage_url=None):
     """manage.py in a process of its own, on the database and storage its environment names."""
     environment = {
         key: value
@@ -60,6 +60,8 @@ def site_process(var_dir, database_url, *args):
     }
     if database_url:
         environment["DATABASE_URL"] = database_url
+    if storage_url:
+        environment["NEWSROOM_STORAGE_URL"] = storage_url
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True
     )
@@ -167,3 +169,46 @@ def test_a_folder_without_a_manifest_is_not_restored(tmp_path):
     (tmp_path / "database.sqlite3").write_bytes(b"")
     with pytest.raises(CommandError, match="not a whole backup"):
         call_command("restore", str(tmp_path))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_site_on_object_storage_is_restored_into_new_buckets_public_and_private_as_before(
+    tmp_path, empty_database, object_storage, s3_server
+):
+    make_site()
+    before = json.loads(json.dumps(inventory()))
+    backup = tmp_path / "backup"
+    call_command("backup", str(backup))
+    assert (backup / "files" / "originals" / before["photos"][0][3][0]).is_file()
+
+    public, private = "restored-public", "restored-originals"
+    for bucket in (public, private):
+        object_storage["client"].create_bucket(Bucket=bucket)
+    host = s3_server.removeprefix("http://")
+    url = f"s3://test:test@{host}/{public}?originals={private}&secure=0&region=us-east-1"
+    restored = tmp_path / "restored-var"
+    result = site_process(
+        restored, empty_database, "manage.py", "restore", str(backup), storage_url=url
+    )
+    assert result.returncode == 0, result.stderr
+    after = site_process(
+        restored, empty_database, "-m", "tests.newsroom.inventory", storage_url=url
+    )
+    assert after.returncode == 0, after.stderr
+    assert json.loads(after.stdout) == before
+    assert not (restored / "uploads").exists(), "nothing went to local disk"
+
+    rendition, original = before["renditions"][0][2][0], before["photos"][0][3][0]
+    assert urlopen_status(f"{s3_server}/{public}/{rendition}") == 200
+    assert urlopen_status(f"{s3_server}/{private}/{original}") == 403, "originals stay private"
+
+
+def urlopen_status(url):
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
