@@ -12,7 +12,9 @@ import pytest
 from django.core.files.storage import default_storage
 
 from media.models import Photo
-from tests.media.conftest import upload
+from tests.factories import make_photo
+from tests.media.conftest import fixture, upload
+from tests.media.test_permissions import photo_data
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +160,26 @@ def test_photos_stored_before_the_disk_filled_up_are_kept_whole(
     ]
     new = set(stored_files()) - set(before)
     assert len(new) == 1 + kept.renditions.count(), "its original and its thumbnails"
+
+
+@pytest.mark.parametrize("alias", ["originals", "default"], ids=["originals", "renditions"])
+def test_replacing_a_photos_file_on_a_full_disk_changes_nothing_and_says_why(
+    client, editor, stored_files, disk_fills_up, alias
+):
+    photo = make_photo(fixture("agency-iptc.jpg"), "old.jpg", alt_text="Старое")
+    before, token = stored_files(), photo.token
+    client.force_login(editor)
+    disk_fills_up(storage_named(alias))
+    change = f"/admin/media/photo/{photo.pk}/change/"
+    response = client.post(change, photo_data(photo, replace_file=upload("exif-pillow.jpg")))
+    assert response.status_code == 302 and response["Location"] == change
+    page = client.get(change)
+    assert [str(m) for m in page.context["messages"]] == [
+        "Фото не изменено: хранилище фотографий заполнено. Из изменений ничего не"
+        " сохранилось; сообщите администратору сайта."
+    ]
+    photo.refresh_from_db()
+    assert "old" in photo.original.name and photo.token == token
+    with photo.original.open("rb") as file:
+        assert file.read() == fixture("agency-iptc.jpg"), "the old file is still there, whole"
+    assert stored_files() == before
