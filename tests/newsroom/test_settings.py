@@ -101,3 +101,13 @@ def test_with_object_storage_django_no_longer_serves_uploads():
                           "DJANGO_SECRET_KEY": "x", "NEWSROOM_STORAGE_URL": url},
     )  # fmt: skip
     assert result.stdout.split() == ["False", "S3Storage"], result.stderr
+
+
+def test_storage_url_without_a_host_or_keys_means_aws_and_boto3s_own_credentials():
+    from newsroom.settings import object_storages
+
+    options = object_storages({"NEWSROOM_STORAGE_URL": "s3:///site?originals=private&acl="})[
+        "default"
+    ]["OPTIONS"]
+    assert "endpoint_url" not in options and "access_key" not in options
+    assert options["default_acl"] is None, "a bucket policy makes the files public"
