@@ -3,6 +3,7 @@ import tempfile
 
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
+from django.utils._os import safe_makedirs
 
 
 def failures():
@@ -31,7 +32,10 @@ class WholeFileSystemStorage(FileSystemStorage):
 
     def _save(self, name, content):
         directory = os.path.dirname(self.path(name))
-        os.makedirs(directory, exist_ok=True)
+        if self.directory_permissions_mode is None:
+            os.makedirs(directory, exist_ok=True)
+        else:
+            safe_makedirs(directory, self.directory_permissions_mode, exist_ok=True)
         part = self._write_part(directory, content)
         try:
             # Django moves a file with a path into place (a rename, on one disk).

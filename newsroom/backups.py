@@ -118,6 +118,13 @@ def counts():
 
 def stored_names(storage, directory=""):
     """Every file in a storage, walked through the storage API (local disk or a bucket)."""
+    if getattr(storage, "bucket", None) is not None and not directory:
+        # One listing of the bucket, not one per folder: each photo has a folder.
+        prefix = f"{storage.location.strip('/')}/".lstrip("/")
+        for item in storage.bucket.objects.filter(Prefix=prefix):
+            if not item.key.endswith("/"):
+                yield item.key[len(prefix) :]
+        return
     try:
         directories, files = storage.listdir(directory)
     except FileNotFoundError:
