@@ -183,7 +183,7 @@ def object_storages(environ):
     NEWSROOM_STORAGE_URL or the usual AWS_* variables; None means local files.
 
         s3://KEY:SECRET@host:port/public-bucket?originals=private-bucket
-            &region=eu-central-1   the service's region (default us-east-1)
+            &region=eu-central-1   the service's region (boto3's default otherwise)
             &secure=0              http instead of https to host:port
             &custom_domain=cdn.example.kz   public files' addresses (a CDN)
             &acl=public-read       what each public file is given; "acl=" for
@@ -234,8 +234,9 @@ def object_storages(environ):
             " NEWSROOM_ORIGINALS_BUCKET)."
         )
     connection = {key: value for key, value in connection.items() if value is not None}
-    # Never another name for a file that exists: two workers saving the same
-    # rendition must not overwrite each other's, as on local disk.
+    # A name already taken gets another, as on local disk: two workers making the
+    # same rendition at once must not overwrite each other's file, since the one
+    # that loses the database race deletes its own (media/models.py).
     connection["file_overwrite"] = False
     return {
         "default": {
