@@ -134,6 +134,14 @@ def test_a_backup_restores_into_an_empty_site_with_every_story_photo_rendition_a
     assert again.returncode != 0
     assert "The database is not empty" in again.stderr, "a restore never lands on a site"
 
+    # Unless told to: the same backup over the restored site leaves it as the backup.
+    replaced = site_process(
+        restored, empty_database, "manage.py", "restore", "--replace", str(backup)
+    )
+    assert replaced.returncode == 0, replaced.stderr
+    after = site_process(restored, empty_database, "-m", "tests.newsroom.inventory")
+    assert json.loads(after.stdout) == before
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_damaged_backup_restores_nothing(tmp_path, empty_database, site_tables):
