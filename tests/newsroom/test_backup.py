@@ -236,3 +236,17 @@ def urlopen_status(url):
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+@pytest.mark.django_db
+def test_a_backup_of_the_other_kind_of_database_is_refused_even_with_replace(tmp_path):
+    make_article("Уже на сайте")
+    backup = tmp_path / "backup"
+    call_command("backup", str(backup))
+    manifest = json.loads((backup / "manifest.json").read_text())
+    other = "sqlite" if connection.vendor == "postgresql" else "postgresql"
+    manifest["database"]["engine"] = other
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CommandError, match=f"The backup holds a {other} database"):
+        call_command("restore", str(backup), "--replace")
+    assert Article.objects.get().title == "Уже на сайте"
