@@ -15,12 +15,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from media import storage
 from media.forms import (
     PhotoDescriptionForm,
     PhotoForm,
     UploadForm,
     check_upload,
     duplicate_error,
+    storage_error,
+    storage_failure,
 )
 from media.models import Photo, Rendition, usage_relations
 from media.specs import ADMIN_THUMBNAILS, Spec
@@ -144,6 +147,32 @@ class PhotoAdmin(ModelAdmin):
             *super().get_urls(),
         ]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except storage.failures() as error:
+            # Nothing was saved (the admin saves in one transaction): the page again, and why.
+            message = _(
+                "The photo was not changed: %(reason)s. Nothing of the change was kept;"
+                " tell the site's administrator."
+            ) % {"reason": storage_failure(error)}
+            self.message_user(request, message, messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        try:
+            super().save_model(request, obj, form, change)
+        except BaseException:
+            form.discard_new_files(obj)
+            raise
+
+    def save_related(self, request, form, formsets, change):
+        try:
+            super().save_related(request, form, formsets, change)
+        except BaseException:
+            form.discard_new_files(form.instance)
+            raise
+
     def add_view(self, request, form_url="", extra_context=None):
         # Photos arrive through the upload page, which reads their credits from the files.
         if not self.has_add_permission(request):
@@ -161,6 +190,10 @@ class PhotoAdmin(ModelAdmin):
                     created.append(self._create(request, uploaded))
                 except ValidationError as error:
                     refused.append((uploaded.name, error.messages[0]))
+                except storage.failures() as error:
+                    # The storage, not the file: the files after it would fail the same way.
+                    form.add_error("files", storage_error(uploaded.name, error))
+                    break
             if created:
                 self.message_user(
                     request,
@@ -172,6 +205,7 @@ class PhotoAdmin(ModelAdmin):
                     % {"count": len(created)},
                     messages.SUCCESS,
                 )
+            if created and not form.errors:
                 return self._describe_response(request, created, refused)
         context = {
             **self.admin_site.each_context(request),

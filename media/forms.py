@@ -1,3 +1,4 @@
+import errno
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from media import imaging
-from media.models import Photo
+from media.models import Photo, Rendition
 from media.specs import ADMIN_THUMBNAILS
 
 
@@ -57,6 +58,29 @@ def duplicate_error(photo):
             photo=photo,
         ),
         code="duplicate",
+    )
+
+
+def storage_failure(error):
+    """Why the storage itself failed to keep a file, in the photographer's words."""
+    code = getattr(error, "errno", None)
+    if code in {errno.ENOSPC, errno.EDQUOT}:
+        return _("the photo storage is full")
+    if code in {errno.EROFS, errno.EACCES, errno.EPERM}:
+        return _("the photo storage cannot be written to")
+    return _("the photo storage failed")
+
+
+def storage_error(name, error):
+    """An upload the storage failed to keep."""
+    reason = storage_failure(error)
+    return ValidationError(
+        _(
+            "«%(name)s» was not saved: %(reason)s. Nothing of it was kept, and the files"
+            " after it were not tried. Tell the site's administrator."
+        )
+        % {"name": name, "reason": reason},
+        code="storage",
     )
 
 
@@ -190,6 +214,14 @@ class PhotoForm(PhotoDescriptionForm):
         else:
             self.save_m2m = lambda: self._after_save(photo, picture_changed, upload, old_files)
         return photo
+
+    def discard_new_files(self, photo):
+        """The files this save stored, when the save fails: its rows are rolled back."""
+        if isinstance(self.cleaned_data.get("replace_file"), CheckedUpload):
+            photo.delete_files()
+        renditions = Rendition._meta.get_field("file").storage
+        for name in photo.__dict__.get("_stored_renditions", []):
+            renditions.delete(name)
 
     def _after_save(self, photo, picture_changed, upload, old_files):
         if picture_changed and photo.pk:

@@ -7,6 +7,9 @@ The one settings module. The environment chooses; nothing here is secret.
     DJANGO_ALLOWED_HOSTS  comma-separated host names
     NEWSROOM_PUBLISHER    the publisher's name, printed in captions and feeds
     NEWSROOM_SERVE_UPLOADS  "0" when a web server or object storage serves uploads
+    NEWSROOM_STORAGE_URL  s3://KEY:SECRET@host:port/public-bucket?originals=private-bucket
+                          (or AWS_STORAGE_BUCKET_NAME + NEWSROOM_ORIGINALS_BUCKET): uploads
+                          on an S3-compatible service instead of local files
     REDIS_URL             redis://host:6379/0, the cache every web process shares
     NEWSROOM_TASK_ATTEMPTS         how often a background task is tried before it counts as failed
     NEWSROOM_TASK_RETRY_SECONDS    the wait before its second try; each later wait doubles
@@ -16,6 +19,7 @@ The one settings module. The environment chooses; nothing here is secret.
 import os
 import zoneinfo
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -159,7 +163,8 @@ MEDIA_URL = "/uploads/"
 # Uploads never land in an app package: media/ is our photo app.
 MEDIA_ROOT = Path(os.environ.get("NEWSROOM_MEDIA_ROOT", VAR_DIR / "uploads"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A full or read-only disk leaves no half-written file (media/storage.py).
+    "default": {"BACKEND": "media.storage.WholeFileSystemStorage"},
     # Photos as uploaded, location data and all: for the archive and for making
     # renditions, never served. In production: a private bucket or folder.
     "originals": {
@@ -168,9 +173,103 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+S3_URL_OPTIONS = {"originals", "region", "secure", "custom_domain", "acl", "addressing"}
+
+
+def object_storages(environ):
+    """
+    The "default" and "originals" storages on an S3-compatible service, from
+    NEWSROOM_STORAGE_URL or the usual AWS_* variables; None means local files.
+
+        s3://KEY:SECRET@host:port/public-bucket?originals=private-bucket
+            &region=eu-central-1   the service's region (boto3's default otherwise)
+            &secure=0              http instead of https to host:port
+            &custom_domain=cdn.example.kz   public files' addresses (a CDN)
+            &acl=public-read       what each public file is given; "acl=" for
+                                   none, when a bucket policy makes it public
+            &addressing=path       bucket in the path, not the host name
+    """
+    if url := environ.get("NEWSROOM_STORAGE_URL"):
+        parts = urlsplit(url)
+        options = dict(parse_qsl(parts.query, keep_blank_values=True))
+        unknown = set(options) - S3_URL_OPTIONS
+        if parts.scheme != "s3" or unknown:
+            raise ImproperlyConfigured(
+                "NEWSROOM_STORAGE_URL must read s3://KEY:SECRET@host:port/public-bucket"
+                f"?originals=private-bucket; options are {', '.join(sorted(S3_URL_OPTIONS))}"
+                + (f" (not {', '.join(sorted(unknown))})" if unknown else "")
+            )
+        scheme = (
+            "http" if options.get("secure", "1").lower() in {"0", "false", "no", "off"} else "https"
+        )
+        host = parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else ""
+        public, private = parts.path.strip("/"), options.get("originals", "")
+        connection = {
+            # Secrets may hold "/" or "+": written percent-encoded in the URL.
+            "access_key": unquote(parts.username or "") or None,
+            "secret_key": unquote(parts.password or "") or None,
+            "endpoint_url": f"{scheme}://{host}" if host else None,
+            "region_name": options.get("region") or None,
+            "addressing_style": options.get("addressing") or None,
+        }
+        custom_domain = options.get("custom_domain") or None
+        acl = options.get("acl", "public-read") or None
+    elif public := environ.get("AWS_STORAGE_BUCKET_NAME"):
+        private = environ.get("NEWSROOM_ORIGINALS_BUCKET", "")
+        # boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY itself.
+        connection = {
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        }
+        custom_domain = environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+        acl = environ.get("AWS_DEFAULT_ACL", "public-read") or None
+    else:
+        return None
+    if not public or not private or public == private:
+        raise ImproperlyConfigured(
+            "Object storage needs two buckets: a public one for renditions and a private one"
+            " for photo originals (NEWSROOM_STORAGE_URL's ?originals=, or"
+            " NEWSROOM_ORIGINALS_BUCKET)."
+        )
+    connection = {key: value for key, value in connection.items() if value is not None}
+    # A name already taken gets another, as on local disk: two workers making the
+    # same rendition at once must not overwrite each other's file, since the one
+    # that loses the database race deletes its own (media/models.py).
+    connection["file_overwrite"] = False
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **connection,
+                "bucket_name": public,
+                "default_acl": acl,
+                "querystring_auth": False,
+                "custom_domain": custom_domain,
+            },
+        },
+        # Originals keep the camera's location data: no public address, only
+        # addresses signed for a few minutes.
+        "originals": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **connection,
+                "bucket_name": private,
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": 300,
+            },
+        },
+    }
+
+
+OBJECT_STORAGES = object_storages(os.environ)
+if OBJECT_STORAGES:
+    STORAGES |= OBJECT_STORAGES
 # With local files and no web server in front (the embedded default), Django
-# serves uploads itself; a production setup turns this off.
-NEWSROOM_SERVE_UPLOADS = env_flag("NEWSROOM_SERVE_UPLOADS", default=True)
+# serves uploads itself; a production setup, and object storage, turns this off.
+NEWSROOM_SERVE_UPLOADS = env_flag("NEWSROOM_SERVE_UPLOADS", default=not OBJECT_STORAGES)
 
 FILE_UPLOAD_PERMISSIONS = 0o644
 

@@ -7,6 +7,11 @@ from django.conf import settings
 
 def absolute_url(path):
     """A path of this site as a full address: https://example.kz/politika/…"""
+    # A file on object storage or a CDN has its own full address already.
+    if path.startswith("//"):
+        return f"{scheme()}:{path}"
+    if urlsplit(path).scheme:
+        return path
     return settings.NEWSROOM_SITE_URL + path
 
 

@@ -88,3 +88,94 @@ def redis_cache(settings):
     yield cache
     for watch in cache._watches.values():
         watch.stop()
+
+
+# An S3-compatible server for the object-storage tests: moto's, as a real HTTP
+# server on a port of the tests' own, so that the wiring is tested over the wire.
+S3_PORT = int(os.environ.get("NEWSROOM_TEST_S3_PORT", "8410"))
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """
+    The address of a moto_server started for this test run. Without moto the
+    tests skip and say why, except in CI, where they must run.
+    """
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    endpoint = f"http://127.0.0.1:{S3_PORT}"
+    executable = shutil.which("moto_server", path=str(Path(sys.executable).parent))
+    reason = None
+    if executable is None:
+        reason = "moto_server is not installed (pip install -r requirements-dev.txt)"
+    else:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", S3_PORT)) == 0:
+                reason = f"port {S3_PORT} is taken; set NEWSROOM_TEST_S3_PORT"
+    if reason is None:
+        server = subprocess.Popen(
+            [executable, "-H", "127.0.0.1", "-p", str(S3_PORT)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.1)
+        else:
+            server.terminate()
+            server.wait()
+            reason = f"moto_server did not answer on {endpoint} within 10 seconds"
+        if server.poll() is not None and reason is None:
+            reason = f"moto_server stopped at start (exit code {server.returncode})"
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the object-storage tests, but {reason}")
+        pytest.skip(reason)
+    yield endpoint
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def object_storage(s3_server, settings, monkeypatch):
+    """
+    The site's storages on two fresh buckets of the S3 server, configured as an
+    operator would, through NEWSROOM_STORAGE_URL: a public one and a private one
+    for originals. Yields the names of both.
+    """
+    import boto3
+    from django.core.files.storage import storages
+
+    from media.models import Photo
+    from newsroom.settings import object_storages
+
+    run = uuid.uuid4().hex[:8]
+    public, private = f"public-{run}", f"originals-{run}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
+    )
+    client.create_bucket(Bucket=public)
+    client.create_bucket(Bucket=private)
+    host = s3_server.removeprefix("http://")
+    url = f"s3://test:test@{host}/{public}?originals={private}&secure=0&region=us-east-1"
+    settings.STORAGES = settings.STORAGES | object_storages({"NEWSROOM_STORAGE_URL": url})
+    # Fields on "default" follow the setting; the originals' fields took their
+    # storage from STORAGES once, at start, so they are pointed anew here.
+    for name in ("original", "working_copy"):
+        monkeypatch.setattr(Photo._meta.get_field(name), "storage", storages["originals"])
+    yield {"client": client, "public": public, "originals": private}

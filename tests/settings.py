@@ -19,8 +19,10 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-uploads-")
 # Static files come from the apps through the finders; nothing is collected.
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
 WHITENOISE_USE_FINDERS = True
+# Local files, whatever the environment says: tests/media/test_object_storage.py
+# points the storages at an S3-compatible server of its own.
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    "default": {"BACKEND": "media.storage.WholeFileSystemStorage"},
     "originals": {
         "BACKEND": "media.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="newsroom-test-originals-")},
