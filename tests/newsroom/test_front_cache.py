@@ -35,7 +35,7 @@ from tests.factories import make_article, make_editor, make_section
 ROOT = Path(__file__).resolve().parents[2]
 SITE_CONF = ROOT / "deploy" / "nginx" / "newsroom.conf"
 NGINX = os.environ.get("NEWSROOM_NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
-# Three ports in a row (nginx, instance A, instance B); unset: any free ones.
+# The first of ten ports in a row for the test's servers; unset: any free ones.
 FIRST_PORT = os.environ.get("NEWSROOM_TEST_FRONT_PORT")
 SECRET_KEY = "only-for-tests"  # tests/settings.py's: sessions made here work there
 START_SECONDS = 30
@@ -56,14 +56,14 @@ def _unavailable():
 
 
 def _ports():
+    """Ports for the servers a test starts: FIRST_PORT and on, or whichever are free."""
     if FIRST_PORT:
-        return [int(FIRST_PORT) + offset for offset in range(3)]
-    ports = []
-    for _ in range(3):
+        yield from range(int(FIRST_PORT), int(FIRST_PORT) + 10)
+        return
+    while True:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
-            ports.append(probe.getsockname()[1])
-    return ports
+            yield probe.getsockname()[1]
 
 
 def render_site_conf(*, listen, upstreams, cache_dir, temp_dir, static_dir, uploads_dir):
@@ -187,66 +187,80 @@ def collected_static(tmp_path_factory):
     return var
 
 
-class Front:
-    """nginx on one port, instances A and B behind it on two others."""
+class Machine:
+    """One machine: nginx on one port before the instances it names, with its cache folder."""
 
-    def __init__(self, nginx, a, b, cache_dir, prefix):
-        self.nginx, self.a, self.b, self.cache_dir, self.prefix = nginx, a, b, cache_dir, prefix
+    def __init__(self, nginx, instances, cache_dir):
+        self.nginx, self.instances, self.cache_dir = nginx, instances, cache_dir
 
     def cached_files(self):
         return [p for p in self.cache_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
 
 
-@pytest.fixture
-def front(transactional_db, tmp_path, collected_static):
-    reason = _unavailable()
-    if reason:
-        if os.environ.get("CI") and connection.vendor == "postgresql":
-            pytest.fail(f"CI must run the front cache tests, but {reason}")
-        pytest.skip(reason)
-    nginx_port, port_a, port_b = _ports()
-    cache_dir, temp_dir, uploads = tmp_path / "cache", tmp_path / "temp", tmp_path / "uploads"
-    for folder in (cache_dir, temp_dir, uploads):
-        folder.mkdir()
+class Front(Machine):
+    """nginx before instances A and B, on one machine."""
+
+    @property
+    def a(self):
+        return self.instances[0]
+
+    @property
+    def b(self):
+        return self.instances[1]
+
+
+def _database_url():
     database = connection.settings_dict
-    database_url = "postgres://{}:{}@{}:{}/{}".format(
+    return "postgres://{}:{}@{}:{}/{}".format(
         urllib.parse.quote(database["USER"] or ""),
         urllib.parse.quote(database["PASSWORD"] or ""),
         database["HOST"] or "127.0.0.1",
         database["PORT"] or 5432,
         database["NAME"],
     )
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DJANGO_SECRET_KEY": SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_CONN_MAX_AGE": "0",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": TEST_REDIS_URL,
-        "NEWSROOM_CACHE_PREFIX": f"front-test-{uuid.uuid4().hex[:12]}",
-        "NEWSROOM_PAGE_CACHE_SECONDS": "600",
-        "NEWSROOM_FRONT_CACHE_DIR": str(cache_dir),
-        "NEWSROOM_VAR_DIR": str(collected_static),
-        "NEWSROOM_MEDIA_ROOT": str(uploads),
-        "NEWSROOM_SERVE_UPLOADS": "0",
-    }
-    site = tmp_path / "newsroom.conf"
-    site.write_text(
-        render_site_conf(
-            listen=nginx_port,
-            upstreams=[port_a, port_b],
-            cache_dir=cache_dir,
-            temp_dir=temp_dir,
-            static_dir=collected_static / "static",
-            uploads_dir=uploads,
-        )
-    )
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(main_conf(tmp_path, site))
+
+
+@pytest.fixture
+def servers(transactional_db, tmp_path, collected_static):
+    """
+    Starts machines: each an nginx with the shipped configuration and gunicorn
+    instances (two workers each) sharing the test database and one Redis
+    prefix. Everything started is stopped at the end, whatever happened.
+    """
+    reason = _unavailable()
+    if reason:
+        if os.environ.get("CI") and connection.vendor == "postgresql":
+            pytest.fail(f"CI must run the front cache tests, but {reason}")
+        pytest.skip(reason)
+    prefix = f"front-test-{uuid.uuid4().hex[:12]}"
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
     processes = []
-    try:
-        for port in (port_a, port_b):
-            log = tmp_path / f"gunicorn-{port}.log"
+
+    def start(name, instances, kind=Machine):
+        folder = tmp_path / name
+        cache_dir, temp_dir = folder / "cache", folder / "temp"
+        cache_dir.mkdir(parents=True)
+        temp_dir.mkdir()
+        nginx_port = next(ports)
+        upstreams = [next(ports) for _ in range(instances)]
+        env = os.environ | {
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DJANGO_SECRET_KEY": SECRET_KEY,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_CONN_MAX_AGE": "0",
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": TEST_REDIS_URL,
+            "NEWSROOM_CACHE_PREFIX": prefix,
+            "NEWSROOM_PAGE_CACHE_SECONDS": "600",
+            "NEWSROOM_FRONT_CACHE_DIR": str(cache_dir),
+            "NEWSROOM_VAR_DIR": str(collected_static),
+            "NEWSROOM_MEDIA_ROOT": str(uploads),
+            "NEWSROOM_SERVE_UPLOADS": "0",
+        }
+        started = []
+        for port in upstreams:
+            log = folder / f"gunicorn-{port}.log"
             gunicorn = [sys.executable, "-m", "gunicorn", "newsroom.wsgi"]
             options = ["-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "30"]
             process = subprocess.Popen(
@@ -257,22 +271,49 @@ def front(transactional_db, tmp_path, collected_static):
                 stderr=subprocess.STDOUT,
             )
             processes.append(process)
-            wait_until_serving(port, process, log)
-        log = tmp_path / "error.log"
+            started.append((port, process, log))
+        site = folder / "newsroom.conf"
+        site.write_text(
+            render_site_conf(
+                listen=nginx_port,
+                upstreams=upstreams,
+                cache_dir=cache_dir,
+                temp_dir=temp_dir,
+                static_dir=collected_static / "static",
+                uploads_dir=uploads,
+            )
+        )
+        conf = folder / "nginx.conf"
+        conf.write_text(main_conf(folder, site))
         nginx = subprocess.Popen(
-            [NGINX, "-p", str(tmp_path), "-c", str(conf)],
-            stdout=(tmp_path / "nginx.out").open("w"),
+            [NGINX, "-p", str(folder), "-c", str(conf)],
+            stdout=(folder / "nginx.out").open("w"),
             stderr=subprocess.STDOUT,
         )
         processes.append(nginx)
-        wait_until_serving(nginx_port, nginx, log)
-        # robots.txt asked while starting is not a page under test.
-        for path in cache_dir.iterdir():
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-        yield Front(nginx_port, port_a, port_b, cache_dir, env["NEWSROOM_CACHE_PREFIX"])
+        for port, process, log in started + [(nginx_port, nginx, folder / "error.log")]:
+            wait_until_serving(port, process, log)
+        machine = kind(nginx_port, upstreams, cache_dir)
+        machine.prefix = prefix
+        return machine
+
+    ports = iter(_ports())
+    try:
+        yield start
     finally:
         for process in reversed(processes):
             stop(process)
+        # The instances' cache entries, so that Redis does not fill up run after run.
+        import redis
+
+        keys = redis.Redis.from_url(TEST_REDIS_URL)
+        for key in keys.scan_iter(f"{prefix}:*"):
+            keys.delete(key)
+
+
+@pytest.fixture
+def front(servers):
+    return servers("front", 2, Front)
 
 
 def signed_in(user):
@@ -354,6 +395,22 @@ def test_a_story_published_through_one_instance_shows_on_the_next_request_everyw
     assert "Материал из админки" in request(front.b, "/").text
     assert request(front.nginx, story.get_absolute_url()).status == 200
     assert request(front.nginx, "/").cache_status == "HIT"
+
+
+def test_a_story_published_on_one_machine_shows_through_the_other_machines_nginx(servers):
+    section = make_section("Экономика")
+    editor = signed_in(make_editor())
+    first, second = servers("machine-1", 1), servers("machine-2", 1)
+    for _ in range(2):
+        before = request(second.nginx, "/")
+    assert before.cache_status == "HIT"
+
+    publish_through_admin(first.instances[0], editor, section, "Материал с первой машины")
+
+    # The second machine's workers hear of it over Redis and empty their nginx's folder.
+    assert wait_for(
+        lambda: "Материал с первой машины" in request(second.nginx, "/").text, seconds=1.0
+    )
 
 
 def test_a_story_unpublished_elsewhere_is_gone_from_nginx_on_the_next_request(front, settings):
