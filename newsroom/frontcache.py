@@ -88,6 +88,9 @@ def _delete(paths):
     # rmtree never follows a link; another worker may be deleting the same folder.
     for path in paths:
         shutil.rmtree(path, ignore_errors=True)
+        if os.path.lexists(path):
+            # nginx makes its folders for its own user only: the app must run as that user.
+            logger.warning("The front cache's old pages in %s cannot be deleted.", path)
 
 
 def _read_marker(folder):

@@ -451,10 +451,11 @@ def test_a_signed_in_editor_is_never_served_from_nor_kept_in_nginx_cache(front):
     assert "/admin/" not in anonymous.text
 
 
-def test_the_admin_and_share_links_are_never_kept(front):
+def test_the_admin_share_links_and_search_are_never_kept(front):
     editor = signed_in(make_editor())
     draft = make_article("Черновик по ссылке", published=False)
     link = PreviewLink.objects.create(article=draft)
+    # Never even looked up: a location of their own, with no cache.
     for path, cookies in [
         ("/admin/login/", {}),
         ("/admin/", editor),
@@ -465,6 +466,11 @@ def test_the_admin_and_share_links_are_never_kept(front):
             answer = request(front.nginx, path, cookies=cookies)
             assert answer.status in {200, 302}, path
             assert answer.cache_status is None, path
+    # Looked up, but search sends no s-maxage: nginx keeps nothing it is not told to.
+    search = "/search/?q=%D1%81%D1%81%D1%8B%D0%BB%D0%BA%D0%B5"
+    for _ in range(2):
+        answer = request(front.nginx, search)
+        assert (answer.status, answer.cache_status) == (200, "MISS")
     assert not front.cached_files()
 
     link.expires_at = timezone.now() - timedelta(minutes=1)

@@ -101,6 +101,15 @@ def test_a_purge_finishes_what_an_interrupted_one_left(folder):
     assert wait_for(lambda: not trash.exists())
 
 
+def test_old_pages_that_cannot_be_deleted_are_logged(folder, monkeypatch, caplog):
+    # As when nginx made its folders for a user the app does not run as.
+    monkeypatch.setattr(frontcache.shutil, "rmtree", lambda path, ignore_errors: None)
+    nginx_entry(folder)
+    with caplog.at_level(logging.WARNING, logger="newsroom.frontcache"):
+        frontcache.purge(str(folder))
+        assert wait_for(lambda: "cannot be deleted" in caplog.text)
+
+
 def test_a_missing_folder_is_logged_not_raised(tmp_path, caplog):
     with caplog.at_level(logging.ERROR, logger="newsroom.frontcache"):
         assert frontcache.purge(str(tmp_path / "no-such-folder")) is False
