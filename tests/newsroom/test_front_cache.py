@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -35,8 +34,8 @@ from tests.factories import make_article, make_editor, make_section
 ROOT = Path(__file__).resolve().parents[2]
 SITE_CONF = ROOT / "deploy" / "nginx" / "newsroom.conf"
 NGINX = os.environ.get("NEWSROOM_NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
-# The first of ten ports in a row for the test's servers; unset: any free ones.
-FIRST_PORT = os.environ.get("NEWSROOM_TEST_FRONT_PORT")
+# The first of ten ports in a row for the test's servers (nginx and gunicorn).
+FIRST_PORT = int(os.environ.get("NEWSROOM_TEST_FRONT_PORT", "8420"))
 SECRET_KEY = "only-for-tests"  # tests/settings.py's: sessions made here work there
 START_SECONDS = 30
 
@@ -56,14 +55,11 @@ def _unavailable():
 
 
 def _ports():
-    """Ports for the servers a test starts: FIRST_PORT and on, or whichever are free."""
-    if FIRST_PORT:
-        yield from range(int(FIRST_PORT), int(FIRST_PORT) + 10)
-        return
-    while True:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            yield probe.getsockname()[1]
+    """Ports for the servers a test starts, ten at most, in a row from FIRST_PORT."""
+    # Not ports the system picks: those are the ones it also gives outgoing
+    # connections (the instances' own, to PostgreSQL and Redis), and one taken
+    # between the pick and the start fails the test.
+    return iter(range(FIRST_PORT, FIRST_PORT + 10))
 
 
 def render_site_conf(*, listen, upstreams, cache_dir, temp_dir, static_dir, uploads_dir):
@@ -297,7 +293,7 @@ def servers(transactional_db, tmp_path, collected_static):
         machine.prefix = prefix
         return machine
 
-    ports = iter(_ports())
+    ports = _ports()
     try:
         yield start
     finally:
