@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -153,6 +154,30 @@ def wait_until_serving(port, process, log):
     pytest.fail(f"nothing answered on port {port} in {START_SECONDS} s:\n{log.read_text()[-3000:]}")
 
 
+def wait_until_listening(port, process, log):
+    """The port takes connections; asks the app nothing, so that no worker starts anything."""
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"a server on port {port} stopped at start:\n{log.read_text()[-3000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"nothing listened on port {port} in {START_SECONDS} s")
+
+
+def watching_workers(prefix):
+    """How many processes listen for a new site state (the key as Django's cache makes it)."""
+    import redis
+
+    from articles.caching import STATE_KEY
+
+    channel = f"{prefix}:1:{STATE_KEY}"
+    return redis.Redis.from_url(TEST_REDIS_URL).pubsub_numsub(channel)[0][1]
+
+
 def stop(process):
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -254,20 +279,25 @@ def servers(transactional_db, tmp_path, collected_static):
             "NEWSROOM_MEDIA_ROOT": str(uploads),
             "NEWSROOM_SERVE_UPLOADS": "0",
         }
-        started = []
-        for port in upstreams:
-            log = folder / f"gunicorn-{port}.log"
-            gunicorn = [sys.executable, "-m", "gunicorn", "newsroom.wsgi"]
-            options = ["-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "30"]
-            process = subprocess.Popen(
-                gunicorn + options,
-                cwd=ROOT,
-                env=env,
-                stdout=log.open("w"),
-                stderr=subprocess.STDOUT,
-            )
-            processes.append(process)
-            started.append((port, process, log))
+
+        def start_instances():
+            started = []
+            for port in upstreams:
+                log = folder / f"gunicorn-{port}.log"
+                gunicorn = [sys.executable, "-m", "gunicorn", "newsroom.wsgi"]
+                options = ["-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "30"]
+                process = subprocess.Popen(
+                    gunicorn + options,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log.open("a"),
+                    stderr=subprocess.STDOUT,
+                )
+                processes.append(process)
+                started.append((port, process, log))
+            return started
+
+        started = start_instances()
         site = folder / "newsroom.conf"
         site.write_text(
             render_site_conf(
@@ -291,6 +321,16 @@ def servers(transactional_db, tmp_path, collected_static):
             wait_until_serving(port, process, log)
         machine = kind(nginx_port, upstreams, cache_dir)
         machine.prefix = prefix
+
+        def restart():
+            """A deploy: new instances, which have served nothing, behind the same nginx."""
+            for _, process, _ in started:
+                stop(process)
+            started[:] = start_instances()
+            for port, process, log in started:
+                wait_until_listening(port, process, log)
+
+        machine.restart = restart
         return machine
 
     ports = _ports()
@@ -406,6 +446,26 @@ def test_a_story_published_on_one_machine_shows_through_the_other_machines_nginx
     # The second machine's workers hear of it over Redis and empty their nginx's folder.
     assert wait_for(
         lambda: "Материал с первой машины" in request(second.nginx, "/").text, seconds=1.0
+    )
+
+
+def test_instances_restarted_behind_a_warm_nginx_still_empty_its_cache(servers):
+    section = make_section("Спорт")
+    editor = signed_in(make_editor())
+    first, second = servers("machine-1", 1), servers("machine-2", 1)
+    for _ in range(2):
+        before = request(second.nginx, "/")
+    assert before.cache_status == "HIT"
+
+    # nginx now answers every reader itself: no request reaches the new workers.
+    second.restart()
+    assert wait_for(lambda: watching_workers(second.prefix) == 4, seconds=START_SECONDS), (
+        "every worker of both instances listens from its start"
+    )
+    publish_through_admin(first.instances[0], editor, section, "Материал после выкладки")
+
+    assert wait_for(
+        lambda: "Материал после выкладки" in request(second.nginx, "/").text, seconds=1.0
     )
 
 
