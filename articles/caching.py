@@ -35,6 +35,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
+from newsroom import frontcache
+
 logger = logging.getLogger(__name__)
 
 STATE_KEY = "newsroom:site-state"
@@ -106,7 +108,10 @@ def _state_changed():
     # In the watch's thread: another process drew a new state (or the watch
     # has just connected). None, if the cache lost it, makes the next request
     # ask the cache itself.
-    _last_state[0] = cache.get(STATE_KEY)
+    state = _last_state[0] = cache.get(STATE_KEY)
+    if state is not None:
+        # Whichever machine drew it, the pages nginx keeps on this one are old.
+        _purge_front_cache(state)
 
 
 def _publish(state):
@@ -114,6 +119,12 @@ def _publish(state):
     notify = getattr(cache, "notify", None)
     if notify is not None:
         notify(STATE_KEY)
+    _purge_front_cache(state)
+
+
+def _purge_front_cache(state):
+    # A new token, or an earlier scheduled moment that no kept page may outlive.
+    frontcache.purge_for(f"{state.token} {state.next_publication}")
 
 
 def _new_state():
@@ -268,8 +279,14 @@ class PageCacheMiddleware:
             response["Cache-Control"] = public_cache_control(seconds)
             return response
         response = self.get_response(request)
+        keep = getattr(response, "keep_in_page_cache", False) and seconds
+        if keep and state.token != recent_state().token:
+            # The site changed while this page was made: a front cache that kept
+            # it would show the old page after the purge.
+            patch_cache_control(response, no_cache=True)
+            return response
         # A page that sets a cookie is somebody's own, never everybody's.
-        if getattr(response, "keep_in_page_cache", False) and seconds and not response.cookies:
+        if keep and not response.cookies:
             # The language is in the address, never in the request's headers.
             vary = [v for v in response.get("Vary", "").split(", ") if v != "Accept-Language"]
             if vary != [""]:

@@ -14,6 +14,7 @@ The one settings module. The environment chooses; nothing here is secret.
     NEWSROOM_TASK_ATTEMPTS         how often a background task is tried before it counts as failed
     NEWSROOM_TASK_RETRY_SECONDS    the wait before its second try; each later wait doubles
     NEWSROOM_TASK_TIMEOUT_SECONDS  a task running longer than this lost its worker: it runs again
+    NEWSROOM_FRONT_CACHE_DIR  nginx's proxy_cache_path on this machine, emptied on every change
 """
 
 import os
@@ -318,6 +319,9 @@ NEWSROOM_TASK_RETRY_SECONDS = int(os.environ.get("NEWSROOM_TASK_RETRY_SECONDS", 
 # another worker takes it again (counted as an attempt). Longer than any task runs.
 NEWSROOM_TASK_TIMEOUT_SECONDS = int(os.environ.get("NEWSROOM_TASK_TIMEOUT_SECONDS", 900))
 
+# nginx's cache folder on this machine (deploy/nginx/newsroom.conf), emptied by
+# every change readers could see (newsroom/frontcache.py); unset: no front cache.
+NEWSROOM_FRONT_CACHE_DIR = os.environ.get("NEWSROOM_FRONT_CACHE_DIR", "")
 # How long a story's share link works for people without an account.
 NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", 48))
 
