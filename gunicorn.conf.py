@@ -1,0 +1,58 @@
+"""
+How gunicorn serves Newsroom in production:
+
+    gunicorn -c gunicorn.conf.py newsroom.wsgi:application
+
+The environment chooses, as in newsroom/settings.py:
+
+    NEWSROOM_BIND            address to listen on (default 127.0.0.1:8000; a socket: unix:/run/newsroom.sock)
+    WEB_CONCURRENCY          number of worker processes (default: 2 × CPUs + 1)
+    NEWSROOM_WORKER_TIMEOUT  seconds a request may take before its worker is replaced (default 30)
+
+`kill -HUP <master's pid>` reloads the code and this file without dropping a
+request: new workers start, old ones finish what they are serving and leave.
+"""  # noqa: E501
+
+import os
+
+from newsroom.access_log import AccessLogger
+
+
+def cpu_count():
+    # The CPUs this process may run on, which a container or taskset may limit.
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS
+        return os.cpu_count() or 1
+
+
+bind = [os.environ.get("NEWSROOM_BIND", "127.0.0.1:8000")]
+
+# Sync workers: a page is made in milliseconds (the page cache answers most),
+# and a worker that waits on the database waits at most the pool's timeout.
+# One request per process also keeps each process's memory its own to measure.
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * cpu_count() + 1)
+
+# A worker silent for this long is killed and replaced: no request holds one for ever.
+timeout = int(os.environ.get("NEWSROOM_WORKER_TIMEOUT", 30))
+# On HUP or TERM, workers finish the requests they are serving, for this long at most.
+graceful_timeout = 30
+
+# Each worker is replaced after about this many requests, at different moments
+# (the jitter), so that a slow leak never grows a worker out of its memory and
+# never restarts them all at once.
+max_requests = 5000
+max_requests_jitter = 500
+
+# Both logs to the standard streams, for systemd's journal or the container's log.
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+# Apache's combined format and the time taken; the address without its query
+# string or any token (newsroom/access_log.py), and health checks not at all.
+logger_class = AccessLogger
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+
+# Only a proxy on this machine is believed about the client's address and scheme.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
