@@ -8,6 +8,8 @@ The one settings module. The environment chooses; nothing here is secret.
     NEWSROOM_PUBLISHER    the publisher's name, printed in captions and feeds
     NEWSROOM_SERVE_UPLOADS  "0" when a web server or object storage serves uploads
     REDIS_URL             redis://host:6379/0, the cache every web process shares
+    NEWSROOM_DB_POOL_SIZE   PostgreSQL connections each process may hold (0: no pool)
+    NEWSROOM_DB_POOL_TIMEOUT  seconds a request waits for one before the 503 page
 """
 
 import os
@@ -32,6 +34,17 @@ def env_flag(name, default=False):
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_number(name, default, kind=int):
+    value = os.environ.get(name, default)
+    try:
+        number = kind(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must be a {kind.__name__} of 0 or more, not {value!r}.")
+    return number
 
 
 DEBUG = env_flag("DJANGO_DEBUG")
@@ -115,6 +128,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database that is down or unreachable is found out in two seconds, not
+    # the minutes a lost packet can take: readers then get the 503 page at once.
+    options.setdefault("connect_timeout", 2)
+    pool_size = env_number("NEWSROOM_DB_POOL_SIZE", 2)
+    if pool_size > 0:
+        # Each worker process keeps its own few connections open (psycopg's pool)
+        # and checks one before lending it (CONN_HEALTH_CHECKS), so a database
+        # restart costs no request an error once the database is back. The pool
+        # replaces persistent connections: Django refuses both at once.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        options["pool"] = {
+            "min_size": 1,
+            "max_size": pool_size,
+            # How long a request waits for a connection before the 503 page.
+            "timeout": env_number("NEWSROOM_DB_POOL_TIMEOUT", 2, float),
+            # While the database is down the pool retries in the background with
+            # growing pauses; it gives up after this long and the next request
+            # starts afresh, so that a database that is back is found within seconds.
+            "reconnect_timeout": 2.0,
+        }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A threaded server has several writers: take the write lock when a
