@@ -81,12 +81,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load balancers' /healthz and /readyz, answered by this process itself.
+    "newsroom.middleware.HealthCheckMiddleware",
     # Readers' pages from the cache, before anything else (articles/caching.py): a
     # page is kept as it left every middleware below, security headers included.
     "articles.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The 503 page while the database is away; cached pages and files are still served.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the address only: / is Russian, /kk/ and /en/ the others.
     "django.middleware.locale.LocaleMiddleware",
