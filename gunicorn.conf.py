@@ -8,6 +8,7 @@ The environment chooses, as in newsroom/settings.py:
     NEWSROOM_BIND            address to listen on (default 127.0.0.1:8000; a socket: unix:/run/newsroom.sock)
     WEB_CONCURRENCY          number of worker processes (default: 2 × CPUs + 1)
     NEWSROOM_WORKER_TIMEOUT  seconds a request may take before its worker is replaced (default 30)
+    NEWSROOM_CONTROL_SOCKET  path of gunicorn's control socket, for gunicornc (default: none)
 
 `kill -HUP <master's pid>` reloads the code and this file without dropping a
 request: new workers start, old ones finish what they are serving and leave.
@@ -53,6 +54,14 @@ loglevel = "info"
 # string or any token (newsroom/access_log.py), and health checks not at all.
 logger_class = AccessLogger
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+
+# gunicorn's control socket lives at one path per user by default, so a second
+# site (or a second copy of this one) run by the same user would take it over:
+# off, unless given a path of its own. Signals (HUP, TERM) need no socket.
+if os.environ.get("NEWSROOM_CONTROL_SOCKET"):
+    control_socket = os.environ["NEWSROOM_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
 
 # Only a proxy on this machine is believed about the client's address and scheme.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -13,7 +13,12 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
 def configuration(monkeypatch, **env):
-    for name in ["NEWSROOM_BIND", "WEB_CONCURRENCY", "NEWSROOM_WORKER_TIMEOUT"]:
+    for name in [
+        "NEWSROOM_BIND",
+        "WEB_CONCURRENCY",
+        "NEWSROOM_WORKER_TIMEOUT",
+        "NEWSROOM_CONTROL_SOCKET",
+    ]:
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -64,3 +69,11 @@ def test_workers_are_recycled_at_different_moments_and_never_wait_for_ever(monke
 def test_both_logs_go_to_the_standard_streams(monkeypatch):
     settings = configuration(monkeypatch)
     assert settings["accesslog"] == "-" and settings["errorlog"] == "-"
+
+
+def test_the_control_socket_is_off_unless_given_a_path_of_its_own(monkeypatch):
+    # Its default path is one per user: two sites of one user would share it.
+    assert configuration(monkeypatch)["control_socket_disable"] is True
+    settings = configuration(monkeypatch, NEWSROOM_CONTROL_SOCKET="/run/newsroom/gunicorn.ctl")
+    assert settings["control_socket"] == "/run/newsroom/gunicorn.ctl"
+    assert "control_socket_disable" not in settings
