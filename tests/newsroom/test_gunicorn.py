@@ -77,3 +77,29 @@ def test_the_control_socket_is_off_unless_given_a_path_of_its_own(monkeypatch):
     settings = configuration(monkeypatch, NEWSROOM_CONTROL_SOCKET="/run/newsroom/gunicorn.ctl")
     assert settings["control_socket"] == "/run/newsroom/gunicorn.ctl"
     assert "control_socket_disable" not in settings
+
+
+@pytest.mark.parametrize("script", ["postgres_restart.py", "soak.py"])
+def test_the_fault_scripts_explain_themselves_without_touching_anything(script):
+    result = subprocess.run(
+        [sys.executable, ROOT / "faults" / script, "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "127.0.0.1" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("script", "arguments"),
+    [
+        ("postgres_restart.py", ["--down", "0"]),
+        ("postgres_restart.py", ["--port", "80"]),
+        ("postgres_restart.py", ["--rehearse", "--database", "production"]),
+        ("soak.py", ["--seconds", "0"]),
+        ("soak.py", ["--connections", "5000"]),
+    ],
+)
+def test_the_fault_scripts_refuse_arguments_out_of_bounds(script, arguments):
+    result = subprocess.run(
+        [sys.executable, ROOT / "faults" / script, *arguments], capture_output=True, text=True
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
