@@ -187,3 +187,13 @@ def test_sqlites_missing_file_is_unavailable_and_its_missing_table_is_not(tmp_pa
 )
 def test_other_errors_are_told_apart(error, unavailable):
     assert database_unavailable(error) is unavailable
+
+
+@pytest.mark.django_db
+def test_static_files_are_served_while_the_database_is_away(client):
+    DatabaseUnavailableMiddleware.paused_until = time.monotonic() + 60
+    with database_down():
+        response = client.get("/static/newsroom/site.css")
+        page = client.get("/")
+    assert response.status_code == 200
+    assert page.status_code == 503
