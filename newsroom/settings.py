@@ -41,8 +41,8 @@ def env_number(name, default, kind=int):
     try:
         number = kind(value)
     except ValueError:
-        number = -1
-    if number < 0:
+        number = None
+    if number is None or not 0 <= number < float("inf"):  # "nan" and "inf" parse as floats
         raise ImproperlyConfigured(f"{name} must be a {kind.__name__} of 0 or more, not {value!r}.")
     return number
 

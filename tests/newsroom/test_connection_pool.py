@@ -72,6 +72,9 @@ def test_a_connect_timeout_in_the_address_is_kept():
         ("NEWSROOM_DB_POOL_SIZE", "-1"),
         ("NEWSROOM_DB_POOL_TIMEOUT", "soon"),
         ("NEWSROOM_DB_POOL_TIMEOUT", "-2"),
+        ("NEWSROOM_DB_POOL_TIMEOUT", "nan"),
+        ("NEWSROOM_DB_POOL_TIMEOUT", "inf"),
+        ("NEWSROOM_DB_POOL_TIMEOUT", ""),
     ],
 )
 def test_a_pool_setting_that_is_not_a_number_stops_the_site_and_says_which(name, value):
