@@ -1,6 +1,9 @@
 """While the database is away: a 503 page in the reader's language, fast, and never a 500."""
 
+import json
+import shutil
 import sqlite3
+import subprocess
 import time
 from contextlib import contextmanager
 from unittest import mock
@@ -197,3 +200,23 @@ def test_static_files_are_served_while_the_database_is_away(client):
         page = client.get("/")
     assert response.status_code == 200
     assert page.status_code == 503
+
+
+@pytest.mark.django_db
+def test_the_503_page_is_valid_html_in_every_edition(client, tmp_path):
+    # The checker and its rules are the browser tests' (tests/browser/test_validators.py).
+    from tests.browser.test_validators import VNU, require
+
+    require(shutil.which("java"), "install a Java runtime")
+    require(VNU, "run npm install")
+    files = []
+    for prefix in TITLES:
+        DatabaseUnavailableMiddleware.paused_until = time.monotonic() + 60
+        file = tmp_path / f"503{prefix.replace('/', '-')}.html"
+        file.write_bytes(client.get(f"{prefix}/").content)
+        files.append(str(file))
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert json.loads(result.stderr)["messages"] == []
