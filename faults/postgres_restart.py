@@ -334,4 +334,8 @@ def median_ms(seconds):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        # PostgreSQL was started again on the way here (see exercise()).
+        sys.exit("Interrupted.")
