@@ -15,6 +15,8 @@ The one settings module. The environment chooses; nothing here is secret.
     NEWSROOM_TASK_RETRY_SECONDS    the wait before its second try; each later wait doubles
     NEWSROOM_TASK_TIMEOUT_SECONDS  a task running longer than this lost its worker: it runs again
     NEWSROOM_FRONT_CACHE_DIR  nginx's proxy_cache_path on this machine, emptied on every change
+    NEWSROOM_DB_POOL_SIZE   PostgreSQL connections each process may hold (0: no pool)
+    NEWSROOM_DB_POOL_TIMEOUT  seconds a request waits for one before the 503 page
 """
 
 import os
@@ -40,6 +42,17 @@ def env_flag(name, default=False):
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_number(name, default, kind=int):
+    value = os.environ.get(name, default)
+    try:
+        number = kind(value)
+    except ValueError:
+        number = None
+    if number is None or not 0 <= number < float("inf"):  # "nan" and "inf" parse as floats
+        raise ImproperlyConfigured(f"{name} must be a {kind.__name__} of 0 or more, not {value!r}.")
+    return number
 
 
 DEBUG = env_flag("DJANGO_DEBUG")
@@ -78,12 +91,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load balancers' /healthz and /readyz, answered by this process itself.
+    "newsroom.middleware.HealthCheckMiddleware",
     # Readers' pages from the cache, before anything else (articles/caching.py): a
     # page is kept as it left every middleware below, security headers included.
     "articles.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The 503 page while the database is away; cached pages and files are still served.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the address only: / is Russian, /kk/ and /en/ the others.
     "django.middleware.locale.LocaleMiddleware",
@@ -125,6 +142,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database that is down or unreachable is found out in two seconds, not
+    # the minutes a lost packet can take: readers then get the 503 page at once.
+    options.setdefault("connect_timeout", 2)
+    pool_size = env_number("NEWSROOM_DB_POOL_SIZE", 2)
+    if pool_size > 0:
+        # Each worker process keeps its own few connections open (psycopg's pool)
+        # and checks one before lending it (CONN_HEALTH_CHECKS), so a database
+        # restart costs no request an error once the database is back. The pool
+        # replaces persistent connections: Django refuses both at once.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        options["pool"] = {
+            "min_size": 1,
+            "max_size": pool_size,
+            # How long a request waits for a connection before the 503 page.
+            "timeout": env_number("NEWSROOM_DB_POOL_TIMEOUT", 2, float),
+            # While the database is down the pool retries in the background with
+            # growing pauses; it gives up after this long and the next request
+            # starts afresh, so that a database that is back is found within seconds.
+            "reconnect_timeout": 2.0,
+        }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A threaded server has several writers: take the write lock when a

@@ -9,6 +9,9 @@ from django.views.static import serve
 from articles import sitemaps
 from articles.caching import reader_page
 
+# The 503 page, not a server error, when the database goes away outside a view.
+handler500 = "newsroom.views.server_error"
+
 urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
     path("sitemap.xml", reader_page(sitemaps.index), name="sitemap-index"),
