@@ -649,6 +649,8 @@ def gunicorn(app, workers, port):
     return [
         GUNICORN,
         app,
+        "--config",
+        str(ROOT / "bench" / "gunicorn_bench.conf.py"),
         "--workers",
         str(workers),
         "--bind",
