@@ -515,6 +515,9 @@ def serve(options):
         "-m",
         "gunicorn",
         "bench_wsgi:application",
+        # Not Newsroom's gunicorn.conf.py, which gunicorn would read from the current folder.
+        "--config",
+        str(Path(__file__).with_name("gunicorn_bench.conf.py")),
         "--chdir",
         str(options.workdir),
         "--workers",
