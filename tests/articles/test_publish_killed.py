@@ -5,17 +5,18 @@ its bylines and tags in one transaction, and a dead process never commits it.
 """
 
 import json
+import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from articles.models import Article, Byline, Tag, TaggedArticle
 from tests.articles.test_admin import ADD_STORY, story_form
 from tests.factories import make_editor
+from tests.processes import test_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,21 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 HEADLINE = "Токаев встретился с главой МККК"
 
 
-def database_url():
-    database = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{database['NAME']}"
-    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
-    return (
-        f"postgres://{database['USER']}{password}@{database['HOST'] or '127.0.0.1'}"
-        f":{database['PORT'] or 5432}/{database['NAME']}"
-    )
-
-
 def publish_in_a_process_killed_when(moment, editor, form):
-    import os
-
-    env = os.environ | {"DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    env = os.environ | {
+        "DATABASE_URL": test_database_url(),
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+    }
     return subprocess.run(
         [sys.executable, "-m", "tests.articles.publishing_process", moment, str(editor.pk)],
         input=json.dumps(form), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,

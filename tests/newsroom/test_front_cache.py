@@ -31,6 +31,7 @@ from django.utils import timezone
 from articles.models import Article, PreviewLink
 from tests.conftest import TEST_REDIS_URL
 from tests.factories import make_article, make_editor, make_section
+from tests.processes import test_database_url, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_CONF = ROOT / "deploy" / "nginx" / "newsroom.conf"
@@ -230,17 +231,6 @@ class Front(Machine):
         return self.instances[1]
 
 
-def _database_url():
-    database = connection.settings_dict
-    return "postgres://{}:{}@{}:{}/{}".format(
-        urllib.parse.quote(database["USER"] or ""),
-        urllib.parse.quote(database["PASSWORD"] or ""),
-        database["HOST"] or "127.0.0.1",
-        database["PORT"] or 5432,
-        database["NAME"],
-    )
-
-
 @pytest.fixture
 def servers(transactional_db, tmp_path, collected_static):
     """
@@ -270,7 +260,7 @@ def servers(transactional_db, tmp_path, collected_static):
             "DJANGO_SECRET_KEY": SECRET_KEY,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_CONN_MAX_AGE": "0",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": test_database_url(),
             "REDIS_URL": TEST_REDIS_URL,
             "NEWSROOM_CACHE_PREFIX": prefix,
             "NEWSROOM_PAGE_CACHE_SECONDS": "600",
@@ -533,12 +523,3 @@ def test_the_admin_share_links_and_search_are_never_kept(front):
     link.expires_at = timezone.now() - timedelta(minutes=1)
     link.save()
     assert request(front.nginx, link.get_absolute_url()).status in {404, 410}
-
-
-def wait_for(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True

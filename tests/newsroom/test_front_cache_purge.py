@@ -15,17 +15,9 @@ from django.utils import timezone
 from articles import caching
 from newsroom import frontcache
 from tests.factories import make_article, make_section
+from tests.processes import wait_for
 
 KEY = "0123456789abcdef0123456789abcdef"
-
-
-def wait_for(condition, seconds=5.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def nginx_entry(folder, key=KEY):

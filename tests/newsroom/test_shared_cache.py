@@ -1,7 +1,6 @@
 """With REDIS_URL the page cache lives in Redis; when Redis is away, readers still get pages."""
 
 import logging
-import time
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from django.utils import timezone
 from articles.models import Article
 from newsroom import cache as shared_cache
 from tests.factories import make_article
+from tests.processes import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -50,15 +50,6 @@ def test_pages_are_served_uncached_while_redis_is_away_with_one_line_in_the_log(
 # Every worker keeps a watch on the site's state (Redis pub/sub): it hears of a
 # change the moment another worker draws a new state, so a page a worker holds
 # is served with no round trip to Redis at all.
-
-
-def wait_for(condition, seconds=5.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def state_watch(cache):

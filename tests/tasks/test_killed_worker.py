@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from media.imaging import drawn_landscape
 from media.specs import standard_specs
 from tests.factories import make_photo
+from tests.processes import test_database_url, wait_for
 from tests.tasks.examples import slow_the_first_time
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,15 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def start_worker(*args, timeout_seconds):
     from django.conf import settings
 
-    database = connection.settings_dict
-    if connection.vendor == "sqlite":
-        url = f"sqlite:///{database['NAME']}"
-    else:
-        password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
-        url = (
-            f"postgres://{database['USER']}{password}@{database['HOST'] or '127.0.0.1'}"
-            f":{database['PORT'] or 5432}/{database['NAME']}"
-        )
+    url = test_database_url()
     env = os.environ | {
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "tests.tasks.worker_settings",
@@ -56,23 +48,14 @@ def start_worker(*args, timeout_seconds):
     )
 
 
-def wait_for(condition, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def status(result):
     return DBTaskResult.objects.get(pk=result.id).status
 
 
 def kill_while_running(worker, result, log):
-    assert wait_for(lambda: status(result) == TaskResultStatus.RUNNING and log.exists()), (
-        worker.stdout.read() if worker.poll() is not None else "the worker took nothing"
-    )
+    assert wait_for(
+        lambda: status(result) == TaskResultStatus.RUNNING and log.exists(), seconds=30
+    ), worker.stdout.read() if worker.poll() is not None else "the worker took nothing"
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(10)
     assert status(result) == TaskResultStatus.RUNNING, "a killed worker says nothing"
@@ -104,7 +87,7 @@ def test_a_running_worker_takes_over_the_task_of_one_that_was_killed(database_qu
     log = tmp_path / "runs.log"
     result = slow_the_first_time.enqueue(str(log), 120)
     first = start_worker(timeout_seconds=4)
-    assert wait_for(lambda: status(result) == TaskResultStatus.RUNNING)
+    assert wait_for(lambda: status(result) == TaskResultStatus.RUNNING, seconds=30)
     # Started while the first one is busy, well within the timeout: it leaves the task be.
     second = start_worker(timeout_seconds=4)
     try:
@@ -124,7 +107,7 @@ def test_a_rendition_task_killed_halfway_runs_again_and_makes_every_rendition_on
     photo = make_photo(drawn_landscape(4000, 3000, seed="killed"), "killed.jpg")
     [task] = DBTaskResult.objects.filter(task_path="media.tasks.make_renditions")
     first = start_worker(timeout_seconds=1)
-    assert wait_for(lambda: status(task) == TaskResultStatus.RUNNING)
+    assert wait_for(lambda: status(task) == TaskResultStatus.RUNNING, seconds=30)
     time.sleep(0.3)
     os.kill(first.pid, signal.SIGKILL)
     first.wait(10)
