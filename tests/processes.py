@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.db import connection
 
 
-def test_database_url():
+def database_url_for_processes():
     """The test database as DATABASE_URL, for a process the test starts."""
     database = connection.settings_dict
     if connection.vendor == "sqlite":

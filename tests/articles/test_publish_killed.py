@@ -16,7 +16,7 @@ import pytest
 from articles.models import Article, Byline, Tag, TaggedArticle
 from tests.articles.test_admin import ADD_STORY, story_form
 from tests.factories import make_editor
-from tests.processes import test_database_url
+from tests.processes import database_url_for_processes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,7 +26,7 @@ HEADLINE = "Токаев встретился с главой МККК"
 
 def publish_in_a_process_killed_when(moment, editor, form):
     env = os.environ | {
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": database_url_for_processes(),
         "DJANGO_SETTINGS_MODULE": "tests.settings",
     }
     return subprocess.run(

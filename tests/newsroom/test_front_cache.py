@@ -31,7 +31,7 @@ from django.utils import timezone
 from articles.models import Article, PreviewLink
 from tests.conftest import TEST_REDIS_URL
 from tests.factories import make_article, make_editor, make_section
-from tests.processes import test_database_url, wait_for
+from tests.processes import database_url_for_processes, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_CONF = ROOT / "deploy" / "nginx" / "newsroom.conf"
@@ -260,7 +260,7 @@ def servers(transactional_db, tmp_path, collected_static):
             "DJANGO_SECRET_KEY": SECRET_KEY,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_CONN_MAX_AGE": "0",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": database_url_for_processes(),
             "REDIS_URL": TEST_REDIS_URL,
             "NEWSROOM_CACHE_PREFIX": prefix,
             "NEWSROOM_PAGE_CACHE_SECONDS": "600",

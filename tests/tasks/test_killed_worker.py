@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from media.imaging import drawn_landscape
 from media.specs import standard_specs
 from tests.factories import make_photo
-from tests.processes import test_database_url, wait_for
+from tests.processes import database_url_for_processes, wait_for
 from tests.tasks.examples import slow_the_first_time
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def start_worker(*args, timeout_seconds):
     from django.conf import settings
 
-    url = test_database_url()
+    url = database_url_for_processes()
     env = os.environ | {
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "tests.tasks.worker_settings",
