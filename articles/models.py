@@ -89,19 +89,77 @@ class Section(models.Model):
             raise ValidationError({"slug": _("This address is used by the site itself.")})
 
 
-def visible_to_readers(prefix=""):
+def reader_rule(prefix="", *, now=None):
     """
-    The one rule for what readers may see: published, and its moment has come.
+    The one rule for what readers may see, as lookups: published, and its moment has come.
 
     ``prefix`` names where a story's state is read: on the story itself, or on
     a row that lists it and carries a copy of that state (``story_``).
     """
-    return Q(
-        **{
-            f"{prefix}status": Article.Status.PUBLISHED,
-            f"{prefix}published_at__lte": timezone.now(),
-        }
-    )
+    return {
+        f"{prefix}status": Article.Status.PUBLISHED,
+        f"{prefix}published_at__lte": now or timezone.now(),
+    }
+
+
+def scheduled_rule(prefix="", *, now=None):
+    """Its complement among published stories: set to appear at a moment still to come."""
+    return {
+        f"{prefix}status": Article.Status.PUBLISHED,
+        f"{prefix}published_at__gt": now or timezone.now(),
+    }
+
+
+# The lookups the rules use, as a story in memory answers them (None is never in time).
+_COMPARE = {
+    "exact": lambda value, wanted: value == wanted,
+    "lte": lambda value, wanted: value is not None and value <= wanted,
+    "gt": lambda value, wanted: value is not None and value > wanted,
+}
+
+
+def follows(obj, rule):
+    """Whether an object in memory meets a rule written for the database."""
+    for lookup, wanted in rule.items():
+        field, _, compare = lookup.partition("__")
+        if not _COMPARE[compare or "exact"](getattr(obj, field), wanted):
+            return False
+    return True
+
+
+class StoryStateQuerySet(models.QuerySet):
+    """
+    The readers' vocabulary, for stories and for the rows that list them: what
+    is published, what is scheduled, which edition, and which owners (sections,
+    tags, authors) have a story readers may see. ``state_prefix`` says where the
+    story's state is read; the model's ``owner_field`` names its owner.
+    """
+
+    state_prefix = ""
+
+    def published(self):
+        """The one rule for what readers may see."""
+        return self.filter(**reader_rule(self.state_prefix))
+
+    def scheduled(self):
+        """Published with a moment still to come: embargoed until then."""
+        return self.filter(**scheduled_rule(self.state_prefix))
+
+    def in_language(self, language=None):
+        """Each language is its own edition: /kk/ lists Kazakh stories, / Russian ones."""
+        return self.filter(**{f"{self.state_prefix}language": language or get_language()})
+
+    def owners(self):
+        """
+        The owners these stories stand behind: ``published().in_language().owners()``
+        are the sections (tags, authors) that have a page in this edition. One
+        index probe per owner, whatever the size of the archive.
+        """
+        field = self.model.owner_field
+        owner_model = self.model._meta.get_field(field).related_model
+        return owner_model.objects.filter(
+            models.Exists(self.filter(**{field: models.OuterRef("pk")}))
+        )
 
 
 # Stands in for an owner's id while a part of a union is compiled: no row has it.
@@ -157,14 +215,10 @@ def union_all_sql(querysets=(), *, each=None, ids=()):
     return sql, [value for _part, params in pieces for value in params]
 
 
-class ListingQuerySet(models.QuerySet):
+class ListingQuerySet(StoryStateQuerySet):
     """Rows that list a story under an owner (a tag, an author), read through the story's copy."""
 
-    def published(self):
-        return self.filter(visible_to_readers("story_"))
-
-    def in_language(self, language=None):
-        return self.filter(story_language=language or get_language())
+    state_prefix = "story_"
 
     def newest_story_ids(self):
         """Story ids, newest first: one index (owner, edition, state, time) serves it."""
@@ -238,6 +292,7 @@ class TaggedArticle(StoryStateCopy, TaggedItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
 
     story_field = "content_object"
+    owner_field = "tag"
 
     class Meta:
         verbose_name = _("tagged story")
@@ -263,25 +318,22 @@ def new_edit_token():
     return secrets.token_hex(16)
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """The one rule for what readers may see."""
-        return self.filter(visible_to_readers())
-
+class ArticleQuerySet(StoryStateQuerySet):
     def in_section(self, section):
         return self.filter(section=section)
 
-    def in_language(self, language=None):
-        """Each language is its own edition: /kk/ lists Kazakh stories, / Russian ones."""
-        return self.filter(language=language or get_language())
+    def photographers(self):
+        """Authors credited for a photo these stories show, lead or in the text: credits link."""
+        shows = models.Q(models.Exists(self.filter(lead_photo=models.OuterRef("pk")))) | models.Q(
+            models.Exists(self.filter(body_photos__photo=models.OuterRef("pk")))
+        )
+        photos = Photo.objects.filter(creator_author=models.OuterRef("pk")).filter(shows)
+        return Author.objects.filter(models.Exists(photos))
 
     def next_publication_time(self):
         """When the next scheduled story appears; None if none is scheduled."""
         return (
-            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
+            self.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
         )
 
     def newest_ids(self):
@@ -503,6 +555,7 @@ class Article(models.Model):
     edit_token = models.CharField(max_length=32, default=new_edit_token, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    owner_field = "section"  # the owner whose page lists it (ArticleQuerySet.owners)
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -641,17 +694,14 @@ class Article(models.Model):
         known = set(self.body_photos.values_list("photo_id", flat=True))
         BodyPhoto.objects.bulk_create(BodyPhoto(article=self, photo_id=pk) for pk in ids - known)
 
+    # The same rules as the querysets', read on the story in memory.
     @property
     def is_published(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return follows(self, reader_rule())
 
     @property
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and not self.is_published
+        return follows(self, scheduled_rule())
 
     def is_bylined_to(self, user):
         return self.created_by_id == user.pk or self.bylines.filter(author__user=user).exists()
@@ -678,6 +728,17 @@ class Article(models.Model):
         }
 
 
+def author_pages(language=None):
+    """
+    Authors with a page in an edition: bylined on one of its published stories,
+    or credited for a photo in one (the credit links to the page).
+    """
+    return (
+        Byline.objects.published().in_language(language).owners()
+        | Article.objects.published().in_language(language).photographers()
+    )
+
+
 class Byline(StoryStateCopy):
     """An author's credit on a story, in the order the story prints them."""
 
@@ -697,6 +758,7 @@ class Byline(StoryStateCopy):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     story_field = "article"
+    owner_field = "author"
 
     class Meta:
         ordering = ["position", "pk"]
