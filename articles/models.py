@@ -118,6 +118,13 @@ _COMPARE = {
 }
 
 
+def unseen_rule(prefix=""):
+    """Stories readers have not seen yet: drafts, in review, scheduled (share links work)."""
+    return models.Q(
+        **{f"{prefix}status__in": [Article.Status.DRAFT, Article.Status.REVIEW]}
+    ) | models.Q(**scheduled_rule(prefix))
+
+
 def follows(obj, rule):
     """Whether an object in memory meets a rule written for the database."""
     for lookup, wanted in rule.items():
@@ -144,6 +151,10 @@ class StoryStateQuerySet(models.QuerySet):
     def scheduled(self):
         """Published with a moment still to come: embargoed until then."""
         return self.filter(**scheduled_rule(self.state_prefix))
+
+    def unseen(self):
+        """Not yet before readers: drafts, stories in review, scheduled ones."""
+        return self.filter(unseen_rule(self.state_prefix))
 
     def in_language(self, language=None):
         """Each language is its own edition: /kk/ lists Kazakh stories, / Russian ones."""
@@ -605,6 +616,7 @@ class Article(models.Model):
         self._record_body_photos()
         Article.objects.filter(pk=self.pk).update_search_vectors()
         self.copy_state_to_listings()
+        PreviewLink.stop_for(self)
 
     def get_absolute_url(self):
         kwargs = {"section": self.section.slug, "pk": self.pk, "slug": self.slug}
@@ -822,12 +834,21 @@ class BodyPhoto(models.Model):
         return self.article
 
 
+def preview_link_hours():
+    """How long a share link may work: the setting's default, never past the cap."""
+    return min(settings.NEWSROOM_PREVIEW_LINK_HOURS, settings.NEWSROOM_PREVIEW_LINK_MAX_HOURS)
+
+
 def preview_link_expiry():
-    return timezone.now() + timedelta(hours=settings.NEWSROOM_PREVIEW_LINK_HOURS)
+    return timezone.now() + timedelta(hours=preview_link_hours())
 
 
 class PreviewLink(models.Model):
-    """A share link to a story that is not published: signed, expiring, revocable by deleting it."""
+    """
+    A share link to a story readers have not seen yet: signed, expiring,
+    revocable by deleting it. It stops for good when the story is published
+    (a scheduled one at its moment), unpublished or deleted.
+    """
 
     SALT = "articles.preview-link"
 
@@ -856,24 +877,63 @@ class PreviewLink(models.Model):
     def get_absolute_url(self):
         return reverse("articles:preview-link", kwargs={"token": self.token})
 
+    def clean(self):
+        if self.expires_at is None:
+            return
+        start = self.created_at or timezone.now()
+        longest = timedelta(hours=settings.NEWSROOM_PREVIEW_LINK_MAX_HOURS)
+        if self.expires_at > start + longest:
+            raise ValidationError(
+                {
+                    "expires_at": _(
+                        "A share link works for %(hours)s hours at most: choose a moment "
+                        "before %(latest)s."
+                    )
+                    % {
+                        "hours": settings.NEWSROOM_PREVIEW_LINK_MAX_HOURS,
+                        "latest": date_format(
+                            timezone.localtime(start + longest), "SHORT_DATETIME_FORMAT"
+                        ),
+                    }
+                }
+            )
+
     @property
     def token(self):
         return signing.dumps(self.pk, salt=self.SALT)
 
     @classmethod
     def find(cls, token):
-        """The live link a token stands for; None if forged, expired or revoked."""
+        """
+        The live link a token stands for; None if forged, expired, revoked, or
+        if its story is no longer unseen (published, scheduled and come, taken
+        down). Links made before the cap are held to it too.
+        """
         try:
             pk = signing.loads(token, salt=cls.SALT)
         except signing.BadSignature:
             return None
         if not isinstance(pk, int):
             return None
+        now = timezone.now()
         return (
             cls.objects.select_related("article")
-            .filter(pk=pk, expires_at__gt=timezone.now())
+            .filter(
+                unseen_rule("article__"),
+                pk=pk,
+                expires_at__gt=now,
+                created_at__gt=now - timedelta(hours=settings.NEWSROOM_PREVIEW_LINK_MAX_HOURS),
+            )
             .first()
         )
+
+    @classmethod
+    def stop_for(cls, story):
+        """A story before readers (or taken down from them) ends its links for good."""
+        if not follows(story, reader_rule()) and story.status != Article.Status.UNPUBLISHED:
+            return
+        now = timezone.now()
+        cls.objects.filter(article=story, expires_at__gt=now).update(expires_at=now)
 
 
 # The story's state copied onto bylines and tags follows the story, not its history.
