@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
@@ -21,6 +21,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from media.models import Photo
+from media.specs import EDITOR_SPEC
 from newsroom.models import Author
 from newsroom.slugs import fill_slug, slugify
 
@@ -610,7 +611,7 @@ class Article(models.Model):
             self.slug = slugify(self.title, max_length=200)
         self.edit_token = new_edit_token()
         # The form already sanitised the body; this covers every other way in.
-        self.body = self._meta.get_field("body").sanitize(self.body)
+        self.body = library_images(self._meta.get_field("body").sanitize(self.body))
         self.body_text = plain_text(self.body)
         super().save(*args, **kwargs)
         self._record_body_photos()
@@ -639,7 +640,7 @@ class Article(models.Model):
             )
         photo_ids = set(body_photo_ids(self.body))
         in_library = set(Photo.objects.filter(pk__in=photo_ids).values_list("pk", flat=True))
-        if self.body.count("<img") > len(body_photo_ids(self.body)) or photo_ids - in_library:
+        if len(IMAGE.findall(self.body)) > len(body_photo_ids(self.body)) or photo_ids - in_library:
             raise ValidationError(
                 {"body": _("Images in the text come from the photo library, with their credit.")}
             )
@@ -795,6 +796,10 @@ class Byline(StoryStateCopy):
 
 
 BODY_PHOTO = re.compile(r'<img [^>]*data-file="(\d{1,18})"')
+# On sanitised markup (nh3 writes tags in lower case, attributes quoted): any image,
+# and a figure with what it holds.
+IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+FIGURE = re.compile(r"<figure\b[^>]*>.*?</figure>", re.DOTALL)
 
 
 BLOCK_END = re.compile(r"</(p|h2|h3|li|blockquote|figcaption)>")
@@ -807,6 +812,34 @@ def plain_text(html):
 
 def body_photo_ids(html):
     return [int(pk) for pk in BODY_PHOTO.findall(html or "")]
+
+
+def library_images(html):
+    """
+    The text with each image redrawn from the photo library: only the photo's
+    id is read from the markup; its address and alt text come from the photo.
+    An image that is not a library photo goes, with the figure around it.
+    """
+    ids = body_photo_ids(html)
+    photos = Photo.objects.in_bulk(ids) if ids else {}
+
+    def image(match):
+        found = BODY_PHOTO.match(match[0])
+        photo = photos.get(int(found[1])) if found else None
+        if photo is None:
+            return ""
+        return format_html(
+            '<img src="{}" alt="{}" data-file="{}">',
+            photo.rendition_url(EDITOR_SPEC),
+            photo.alt_text,
+            photo.pk,
+        )
+
+    def figure(match):
+        redrawn = IMAGE.sub(image, match[0])
+        return redrawn if IMAGE.search(redrawn) else ""
+
+    return IMAGE.sub(image, FIGURE.sub(figure, html or ""))
 
 
 class BodyPhoto(models.Model):
