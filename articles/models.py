@@ -963,7 +963,12 @@ class PreviewLink(models.Model):
     @classmethod
     def stop_for(cls, story):
         """A story before readers (or taken down from them) ends its links for good."""
-        if not follows(story, reader_rule()) and story.status != Article.Status.UNPUBLISHED:
+        # Readers saw it until this save (articles/caching.py notes it before every
+        # save): a scheduled story whose moment came, now sent back to a draft.
+        seen = getattr(story, "_was_published", False)
+        if not (
+            seen or follows(story, reader_rule()) or story.status == Article.Status.UNPUBLISHED
+        ):
             return
         now = timezone.now()
         cls.objects.filter(article=story, expires_at__gt=now).update(expires_at=now)

@@ -41,6 +41,17 @@ def test_a_link_to_a_scheduled_story_works_until_the_moment_then_stops_without_a
         assert client.get(story.get_absolute_url()).status_code == 200
 
 
+def test_a_scheduled_storys_link_stays_stopped_when_the_story_goes_back_to_a_draft(client):
+    moment = timezone.now() + timedelta(hours=3)
+    story = make_article("Материал к трём часам", published_at=moment)
+    link = PreviewLink.objects.create(article=story)
+    with time_machine.travel(moment + timedelta(minutes=1)):
+        story.status = Article.Status.DRAFT
+        story.save()
+        assert not opens(client, link)
+        assert story.status == Article.Status.DRAFT
+
+
 def test_a_link_stops_when_its_story_is_published_and_stays_stopped(client):
     story = make_article("Черновик", published=False)
     link = PreviewLink.objects.create(article=story)
