@@ -144,13 +144,11 @@ class StateFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        published = Q(status=Article.Status.PUBLISHED)
         return {
             "draft": queryset.filter(status=Article.Status.DRAFT),
             "review": queryset.filter(status=Article.Status.REVIEW),
-            "scheduled": queryset.filter(published, published_at__gt=now),
-            "live": queryset.filter(published, published_at__lte=now),
+            "scheduled": queryset.scheduled(),
+            "live": queryset.published(),
             "unpublished": queryset.filter(status=Article.Status.UNPUBLISHED),
         }.get(self.value(), queryset)
 

@@ -1,23 +1,32 @@
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
-from articles.models import Section
+from articles.models import Article
 
-# The sections as of a state of the site (articles/caching.py): any change to a
-# section draws a new state, so this process reads them again only then.
+# The sections of each edition as of a state of the site (articles/caching.py):
+# a change to a section, and a story that appears or goes (scheduled ones at
+# their moment too), draws a new state, so this process reads them again only then.
 _SECTIONS_BY_STATE = {}
 
 
+def edition_sections():
+    """The sections with a published story in this edition: only those have a page."""
+    return list(Article.objects.published().in_language().owners())
+
+
 def sections_of(request):
-    """The site's sections, read once per request whoever asks first: a view or the navigation."""
+    """The edition's sections, read once a request by whoever asks first: view or navigation."""
     if not hasattr(request, "_navigation_sections"):
         state = getattr(request, "site_state", None)
         if state is None:
-            request._navigation_sections = list(Section.objects.all())
+            request._navigation_sections = edition_sections()
         else:
-            if state.token not in _SECTIONS_BY_STATE:
-                _SECTIONS_BY_STATE.clear()
-                _SECTIONS_BY_STATE[state.token] = list(Section.objects.all())
-            request._navigation_sections = _SECTIONS_BY_STATE[state.token]
+            key = (state.token, get_language())
+            if key not in _SECTIONS_BY_STATE:
+                if not any(token == state.token for token, _language in _SECTIONS_BY_STATE):
+                    _SECTIONS_BY_STATE.clear()
+                _SECTIONS_BY_STATE[key] = edition_sections()
+            request._navigation_sections = _SECTIONS_BY_STATE[key]
     return request._navigation_sections
 
 

@@ -15,11 +15,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Byline, Section, Tag, TaggedArticle
+from articles.models import Article, Byline, TaggedArticle, author_pages
 from articles.templatetags.stories import story_body, xml_text
 from media.models import Rendition
 from media.specs import SHARE_SIZE, SHARE_SPEC
-from newsroom.models import Author
 from newsroom.site import absolute_url
 
 FEED_LENGTH = 30
@@ -84,11 +83,16 @@ class StoriesFeed(Feed):
 
 
 class SectionFeed(StoriesFeed):
+    def listing(self):
+        """The rows that list an owner's stories readers of this edition may see."""
+        return Article.objects.published().in_language()
+
     def get_object(self, request, slug=None):
-        return get_object_or_404(Section, slug=slug)
+        # A feed exists where the page does: behind a published story of this edition.
+        return get_object_or_404(self.listing().owners(), slug=slug)
 
     def story_ids(self, owner):
-        return Article.objects.published().in_language().in_section(owner).newest_ids()
+        return self.listing().in_section(owner).newest_ids()
 
     def title(self, owner):
         name = getattr(owner, "local_name", owner.name)  # a section's name in this edition
@@ -99,19 +103,22 @@ class SectionFeed(StoriesFeed):
 
 
 class TagFeed(SectionFeed):
-    def get_object(self, request, slug=None):
-        return get_object_or_404(Tag, slug=slug)
+    def listing(self):
+        return TaggedArticle.objects.published().in_language()
 
     def story_ids(self, owner):
-        return TaggedArticle.objects.published().in_language().filter(tag=owner).newest_story_ids()
+        return self.listing().filter(tag=owner).newest_story_ids()
 
 
 class AuthorFeed(SectionFeed):
+    def listing(self):
+        return Byline.objects.published().in_language()
+
     def get_object(self, request, slug=None):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(author_pages(), slug=slug)
 
     def story_ids(self, owner):
-        return Byline.objects.published().in_language().filter(author=owner).newest_story_ids()
+        return self.listing().filter(author=owner).newest_story_ids()
 
 
 class Atom:

@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
@@ -21,6 +21,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from media.models import Photo
+from media.specs import EDITOR_SPEC
 from newsroom.models import Author
 from newsroom.slugs import fill_slug, slugify
 
@@ -89,19 +90,88 @@ class Section(models.Model):
             raise ValidationError({"slug": _("This address is used by the site itself.")})
 
 
-def visible_to_readers(prefix=""):
+def reader_rule(prefix="", *, now=None):
     """
-    The one rule for what readers may see: published, and its moment has come.
+    The one rule for what readers may see, as lookups: published, and its moment has come.
 
     ``prefix`` names where a story's state is read: on the story itself, or on
     a row that lists it and carries a copy of that state (``story_``).
     """
-    return Q(
-        **{
-            f"{prefix}status": Article.Status.PUBLISHED,
-            f"{prefix}published_at__lte": timezone.now(),
-        }
-    )
+    return {
+        f"{prefix}status": Article.Status.PUBLISHED,
+        f"{prefix}published_at__lte": now or timezone.now(),
+    }
+
+
+def scheduled_rule(prefix="", *, now=None):
+    """Its complement among published stories: set to appear at a moment still to come."""
+    return {
+        f"{prefix}status": Article.Status.PUBLISHED,
+        f"{prefix}published_at__gt": now or timezone.now(),
+    }
+
+
+# The lookups the rules use, as a story in memory answers them (None is never in time).
+_COMPARE = {
+    "exact": lambda value, wanted: value == wanted,
+    "lte": lambda value, wanted: value is not None and value <= wanted,
+    "gt": lambda value, wanted: value is not None and value > wanted,
+}
+
+
+def unseen_rule(prefix=""):
+    """Stories readers have not seen yet: drafts, in review, scheduled (share links work)."""
+    return models.Q(
+        **{f"{prefix}status__in": [Article.Status.DRAFT, Article.Status.REVIEW]}
+    ) | models.Q(**scheduled_rule(prefix))
+
+
+def follows(obj, rule):
+    """Whether an object in memory meets a rule written for the database."""
+    for lookup, wanted in rule.items():
+        field, _, compare = lookup.partition("__")
+        if not _COMPARE[compare or "exact"](getattr(obj, field), wanted):
+            return False
+    return True
+
+
+class StoryStateQuerySet(models.QuerySet):
+    """
+    The readers' vocabulary, for stories and for the rows that list them: what
+    is published, what is scheduled, which edition, and which owners (sections,
+    tags, authors) have a story readers may see. ``state_prefix`` says where the
+    story's state is read; the model's ``owner_field`` names its owner.
+    """
+
+    state_prefix = ""
+
+    def published(self):
+        """The one rule for what readers may see."""
+        return self.filter(**reader_rule(self.state_prefix))
+
+    def scheduled(self):
+        """Published with a moment still to come: embargoed until then."""
+        return self.filter(**scheduled_rule(self.state_prefix))
+
+    def unseen(self):
+        """Not yet before readers: drafts, stories in review, scheduled ones."""
+        return self.filter(unseen_rule(self.state_prefix))
+
+    def in_language(self, language=None):
+        """Each language is its own edition: /kk/ lists Kazakh stories, / Russian ones."""
+        return self.filter(**{f"{self.state_prefix}language": language or get_language()})
+
+    def owners(self):
+        """
+        The owners these stories stand behind: ``published().in_language().owners()``
+        are the sections (tags, authors) that have a page in this edition. One
+        index probe per owner, whatever the size of the archive.
+        """
+        field = self.model.owner_field
+        owner_model = self.model._meta.get_field(field).related_model
+        return owner_model.objects.filter(
+            models.Exists(self.filter(**{field: models.OuterRef("pk")}))
+        )
 
 
 # Stands in for an owner's id while a part of a union is compiled: no row has it.
@@ -157,14 +227,10 @@ def union_all_sql(querysets=(), *, each=None, ids=()):
     return sql, [value for _part, params in pieces for value in params]
 
 
-class ListingQuerySet(models.QuerySet):
+class ListingQuerySet(StoryStateQuerySet):
     """Rows that list a story under an owner (a tag, an author), read through the story's copy."""
 
-    def published(self):
-        return self.filter(visible_to_readers("story_"))
-
-    def in_language(self, language=None):
-        return self.filter(story_language=language or get_language())
+    state_prefix = "story_"
 
     def newest_story_ids(self):
         """Story ids, newest first: one index (owner, edition, state, time) serves it."""
@@ -238,6 +304,7 @@ class TaggedArticle(StoryStateCopy, TaggedItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
 
     story_field = "content_object"
+    owner_field = "tag"
 
     class Meta:
         verbose_name = _("tagged story")
@@ -263,25 +330,22 @@ def new_edit_token():
     return secrets.token_hex(16)
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """The one rule for what readers may see."""
-        return self.filter(visible_to_readers())
-
+class ArticleQuerySet(StoryStateQuerySet):
     def in_section(self, section):
         return self.filter(section=section)
 
-    def in_language(self, language=None):
-        """Each language is its own edition: /kk/ lists Kazakh stories, / Russian ones."""
-        return self.filter(language=language or get_language())
+    def photographers(self):
+        """Authors credited for a photo these stories show, lead or in the text: credits link."""
+        shows = models.Q(models.Exists(self.filter(lead_photo=models.OuterRef("pk")))) | models.Q(
+            models.Exists(self.filter(body_photos__photo=models.OuterRef("pk")))
+        )
+        photos = Photo.objects.filter(creator_author=models.OuterRef("pk")).filter(shows)
+        return Author.objects.filter(models.Exists(photos))
 
     def next_publication_time(self):
         """When the next scheduled story appears; None if none is scheduled."""
         return (
-            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
+            self.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
         )
 
     def newest_ids(self):
@@ -503,6 +567,7 @@ class Article(models.Model):
     edit_token = models.CharField(max_length=32, default=new_edit_token, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    owner_field = "section"  # the owner whose page lists it (ArticleQuerySet.owners)
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -546,12 +611,13 @@ class Article(models.Model):
             self.slug = slugify(self.title, max_length=200)
         self.edit_token = new_edit_token()
         # The form already sanitised the body; this covers every other way in.
-        self.body = self._meta.get_field("body").sanitize(self.body)
+        self.body = library_images(self._meta.get_field("body").sanitize(self.body))
         self.body_text = plain_text(self.body)
         super().save(*args, **kwargs)
         self._record_body_photos()
         Article.objects.filter(pk=self.pk).update_search_vectors()
         self.copy_state_to_listings()
+        PreviewLink.stop_for(self)
 
     def get_absolute_url(self):
         kwargs = {"section": self.section.slug, "pk": self.pk, "slug": self.slug}
@@ -574,7 +640,7 @@ class Article(models.Model):
             )
         photo_ids = set(body_photo_ids(self.body))
         in_library = set(Photo.objects.filter(pk__in=photo_ids).values_list("pk", flat=True))
-        if self.body.count("<img") > len(body_photo_ids(self.body)) or photo_ids - in_library:
+        if len(IMAGE.findall(self.body)) > len(body_photo_ids(self.body)) or photo_ids - in_library:
             raise ValidationError(
                 {"body": _("Images in the text come from the photo library, with their credit.")}
             )
@@ -641,17 +707,14 @@ class Article(models.Model):
         known = set(self.body_photos.values_list("photo_id", flat=True))
         BodyPhoto.objects.bulk_create(BodyPhoto(article=self, photo_id=pk) for pk in ids - known)
 
+    # The same rules as the querysets', read on the story in memory.
     @property
     def is_published(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return follows(self, reader_rule())
 
     @property
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and not self.is_published
+        return follows(self, scheduled_rule())
 
     def is_bylined_to(self, user):
         return self.created_by_id == user.pk or self.bylines.filter(author__user=user).exists()
@@ -678,6 +741,17 @@ class Article(models.Model):
         }
 
 
+def author_pages(language=None):
+    """
+    Authors with a page in an edition: bylined on one of its published stories,
+    or credited for a photo in one (the credit links to the page).
+    """
+    return (
+        Byline.objects.published().in_language(language).owners()
+        | Article.objects.published().in_language(language).photographers()
+    )
+
+
 class Byline(StoryStateCopy):
     """An author's credit on a story, in the order the story prints them."""
 
@@ -697,6 +771,7 @@ class Byline(StoryStateCopy):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     story_field = "article"
+    owner_field = "author"
 
     class Meta:
         ordering = ["position", "pk"]
@@ -721,6 +796,10 @@ class Byline(StoryStateCopy):
 
 
 BODY_PHOTO = re.compile(r'<img [^>]*data-file="(\d{1,18})"')
+# On sanitised markup (nh3 writes tags in lower case, attributes quoted): any image,
+# and a figure with what it holds.
+IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+FIGURE = re.compile(r"<figure\b[^>]*>.*?</figure>", re.DOTALL)
 
 
 BLOCK_END = re.compile(r"</(p|h2|h3|li|blockquote|figcaption)>")
@@ -733,6 +812,34 @@ def plain_text(html):
 
 def body_photo_ids(html):
     return [int(pk) for pk in BODY_PHOTO.findall(html or "")]
+
+
+def library_images(html):
+    """
+    The text with each image redrawn from the photo library: only the photo's
+    id is read from the markup; its address and alt text come from the photo.
+    An image that is not a library photo goes, with the figure around it.
+    """
+    ids = body_photo_ids(html)
+    photos = Photo.objects.in_bulk(ids) if ids else {}
+
+    def image(match):
+        found = BODY_PHOTO.match(match[0])
+        photo = photos.get(int(found[1])) if found else None
+        if photo is None:
+            return ""
+        return format_html(
+            '<img src="{}" alt="{}" data-file="{}">',
+            photo.rendition_url(EDITOR_SPEC),
+            photo.alt_text,
+            photo.pk,
+        )
+
+    def figure(match):
+        redrawn = IMAGE.sub(image, match[0])
+        return redrawn if IMAGE.search(redrawn) else ""
+
+    return IMAGE.sub(image, FIGURE.sub(figure, html or ""))
 
 
 class BodyPhoto(models.Model):
@@ -760,12 +867,21 @@ class BodyPhoto(models.Model):
         return self.article
 
 
+def preview_link_hours():
+    """How long a share link may work: the setting's default, never past the cap."""
+    return min(settings.NEWSROOM_PREVIEW_LINK_HOURS, settings.NEWSROOM_PREVIEW_LINK_MAX_HOURS)
+
+
 def preview_link_expiry():
-    return timezone.now() + timedelta(hours=settings.NEWSROOM_PREVIEW_LINK_HOURS)
+    return timezone.now() + timedelta(hours=preview_link_hours())
 
 
 class PreviewLink(models.Model):
-    """A share link to a story that is not published: signed, expiring, revocable by deleting it."""
+    """
+    A share link to a story readers have not seen yet: signed, expiring,
+    revocable by deleting it. It stops for good when the story is published
+    (a scheduled one at its moment), unpublished or deleted.
+    """
 
     SALT = "articles.preview-link"
 
@@ -794,24 +910,68 @@ class PreviewLink(models.Model):
     def get_absolute_url(self):
         return reverse("articles:preview-link", kwargs={"token": self.token})
 
+    def clean(self):
+        if self.expires_at is None:
+            return
+        start = self.created_at or timezone.now()
+        longest = timedelta(hours=settings.NEWSROOM_PREVIEW_LINK_MAX_HOURS)
+        if self.expires_at > start + longest:
+            raise ValidationError(
+                {
+                    "expires_at": _(
+                        "A share link works for %(hours)s hours at most: choose a moment "
+                        "before %(latest)s."
+                    )
+                    % {
+                        "hours": settings.NEWSROOM_PREVIEW_LINK_MAX_HOURS,
+                        "latest": date_format(
+                            timezone.localtime(start + longest), "SHORT_DATETIME_FORMAT"
+                        ),
+                    }
+                }
+            )
+
     @property
     def token(self):
         return signing.dumps(self.pk, salt=self.SALT)
 
     @classmethod
     def find(cls, token):
-        """The live link a token stands for; None if forged, expired or revoked."""
+        """
+        The live link a token stands for; None if forged, expired, revoked, or
+        if its story is no longer unseen (published, scheduled and come, taken
+        down). Links made before the cap are held to it too.
+        """
         try:
             pk = signing.loads(token, salt=cls.SALT)
         except signing.BadSignature:
             return None
         if not isinstance(pk, int):
             return None
+        now = timezone.now()
         return (
             cls.objects.select_related("article")
-            .filter(pk=pk, expires_at__gt=timezone.now())
+            .filter(
+                unseen_rule("article__"),
+                pk=pk,
+                expires_at__gt=now,
+                created_at__gt=now - timedelta(hours=settings.NEWSROOM_PREVIEW_LINK_MAX_HOURS),
+            )
             .first()
         )
+
+    @classmethod
+    def stop_for(cls, story):
+        """A story before readers (or taken down from them) ends its links for good."""
+        # Readers saw it until this save (articles/caching.py notes it before every
+        # save): a scheduled story whose moment came, now sent back to a draft.
+        seen = getattr(story, "_was_published", False)
+        if not (
+            seen or follows(story, reader_rule()) or story.status == Article.Status.UNPUBLISHED
+        ):
+            return
+        now = timezone.now()
+        cls.objects.filter(article=story, expires_at__gt=now).update(expires_at=now)
 
 
 # The story's state copied onto bylines and tags follows the story, not its history.

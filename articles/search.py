@@ -142,7 +142,8 @@ def find(stories, query, language=None, limit=MAX_RESULTS):
     language = language or get_language()
     matches = _matching(stories, query_words, language)
     newest = matches.newest_ids()[: limit + 1]
-    ranked = _rank(matches.model.objects.filter(pk__in=newest), query_words, language)
+    # Ranked among the stories asked about: the rows re-read by id still meet their rule.
+    ranked = _rank(stories.filter(pk__in=newest), query_words, language)
     rows = list(ranked.values_list("pk", "published_at"))
     more = len(rows) > limit
     if more:  # one more than we rank was asked for only to know there are more: the oldest

@@ -14,16 +14,14 @@ from articles.models import (
     Article,
     Byline,
     PreviewLink,
-    Section,
-    Tag,
     TaggedArticle,
+    author_pages,
     union_all_sql,
 )
 from articles.templatetags.stories import photos_in_body
 from media.models import Photo
 from media.specs import SHARE_SPEC
 from newsroom.context_processors import editions
-from newsroom.models import Author
 from newsroom.site import absolute_url
 
 STORIES_PER_PAGE = 20
@@ -159,7 +157,7 @@ class SectionView(StoryListView):
     template_name = "articles/section_detail.html"
 
     def listing(self):
-        self.owner = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.owner = get_object_or_404(edition().owners(), slug=self.kwargs["slug"])
         return edition().in_section(self.owner).newest_ids()
 
     def get_context_data(self, **kwargs):
@@ -170,20 +168,16 @@ class TagView(StoryListView):
     template_name = "articles/tag_detail.html"
 
     def listing(self):
-        self.owner = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return (
-            TaggedArticle.objects.published()
-            .in_language()
-            .filter(tag=self.owner)
-            .newest_story_ids()
-        )
+        tagged = TaggedArticle.objects.published().in_language()
+        self.owner = get_object_or_404(tagged.owners(), slug=self.kwargs["slug"])
+        return tagged.filter(tag=self.owner).newest_story_ids()
 
 
 class AuthorView(StoryListView):
     template_name = "articles/author_detail.html"
 
     def listing(self):
-        self.owner = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.owner = get_object_or_404(author_pages(), slug=self.kwargs["slug"])
         return Byline.objects.published().in_language().filter(author=self.owner).newest_story_ids()
 
     def get_context_data(self, **kwargs):

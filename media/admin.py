@@ -26,7 +26,7 @@ from media.forms import (
     storage_failure,
 )
 from media.models import Photo, Rendition, usage_relations
-from media.specs import ADMIN_THUMBNAILS, Spec
+from media.specs import ADMIN_THUMBNAILS, EDITOR_SPEC
 from media.templatetags.photos import rendition_img
 from newsroom.admin_widgets import ModelAdmin
 
@@ -238,7 +238,7 @@ class PhotoAdmin(ModelAdmin):
         return JsonResponse(
             {
                 "id": photo.pk,
-                "src": photo.rendition_url(Spec("original", 800, "jpeg")),
+                "src": photo.rendition_url(EDITOR_SPEC),
                 "alt": photo.alt_text,
                 "caption": photo.description,
                 "credit": photo.credit_line,

@@ -104,6 +104,8 @@ USAGES = {
 
 ADMIN_THUMBNAILS = [Spec("original", width, "jpeg") for width in USAGES["admin"].widths]
 SHARE_SPEC = Spec(SHARE, SHARE_SIZE[0], "jpeg")
+# The image a story's text stores for its editor to show; readers get a <picture>.
+EDITOR_SPEC = Spec("original", 800, "jpeg")
 
 
 def standard_specs(formats=tuple(FORMATS)):

@@ -364,6 +364,8 @@ NEWSROOM_TASK_TIMEOUT_SECONDS = int(os.environ.get("NEWSROOM_TASK_TIMEOUT_SECOND
 NEWSROOM_FRONT_CACHE_DIR = os.environ.get("NEWSROOM_FRONT_CACHE_DIR", "")
 # How long a story's share link works for people without an account.
 NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", 48))
+# The longest any share link may work, whatever date its maker asks for (a week).
+NEWSROOM_PREVIEW_LINK_MAX_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_MAX_HOURS", 168))
 
 TAGGIT_CASE_INSENSITIVE = True
 

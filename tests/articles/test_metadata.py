@@ -118,8 +118,11 @@ def test_list_pages_have_their_own_canonical_and_feeds(client, story):
 
 
 def test_previews_are_never_indexed(client, story, editor):
-    from articles.models import PreviewLink
+    from articles.models import Article, PreviewLink
 
+    # A share link is for a story readers have not seen yet.
+    story.status = Article.Status.REVIEW
+    story.save()
     link = PreviewLink.objects.create(article=story)
     html = head(client, link.get_absolute_url())
     assert meta(html, "robots") == "noindex, nofollow"

@@ -205,7 +205,7 @@ def test_a_new_related_story_shows_at_once(client):
 
 def test_missing_pages_search_and_previews_are_never_cached(client):
     assert client.get("/sport/").status_code == 404
-    make_section("Спорт", slug="sport")
+    make_article("На стадионе", section=make_section("Спорт", slug="sport"))
     assert client.get("/sport/").status_code == 200
     make_article("Первый о выборах")
     assert "Первый о выборах" in client.get("/search/?q=выборах").content.decode()

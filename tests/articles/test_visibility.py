@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -20,35 +20,78 @@ def test_published_means_published_status_and_a_past_publication_time():
     assert {draft, scheduled, draft_with_time}.isdisjoint(Article.objects.published())
 
 
-@pytest.mark.parametrize("kind", ["draft", "scheduled"])
-def test_unpublished_story_answers_404_everywhere_a_reader_could_find_it(client, kind):
-    section = make_section("События")
+# Every reader route against a draft, a scheduled and a taken-down story:
+# tests/articles/test_reader_routes.py, which walks the URLconf.
+
+
+def test_is_published_and_is_scheduled_follow_the_querysets_rule():
+    now = timezone.now()
+    stories = [
+        make_article(),
+        make_article(published=False),
+        make_article(published_at=now + timedelta(minutes=5)),
+        make_article(status=Article.Status.DRAFT, published_at=now - timedelta(hours=1)),
+        make_article(status=Article.Status.UNPUBLISHED, published_at=now - timedelta(hours=1)),
+    ]
+    published, scheduled = Article.objects.published(), Article.objects.scheduled()
+    assert [story.is_published for story in stories] == [story in published for story in stories]
+    assert [story.is_scheduled for story in stories] == [story in scheduled for story in stories]
+    assert [story.is_published for story in stories] == [True, False, False, False, False]
+    assert [story.is_scheduled for story in stories] == [False, False, True, False, False]
+
+
+def test_a_tag_used_only_by_a_scheduled_story_has_no_page_until_the_story_appears(client):
+    story = make_article(
+        "Материал под эмбарго",
+        authors=[make_author("Ирина Капитанова")],
+        tags=["эмбарго"],
+        published_at=timezone.now() + timedelta(hours=1),
+    )
+    author = story.bylines.get().author
+    pages = [
+        "/tags/embargo/", "/rss/tags/embargo/", "/rss/tags/embargo/atom/",
+        author.get_absolute_url(), f"/rss/authors/{author.slug}/",
+        story.section.get_absolute_url(), f"/rss/sections/{story.section.slug}/",
+    ]  # fmt: skip
+    for url in pages:
+        assert client.get(url).status_code == 404, url
+    assert story.section.name not in client.get("/").content.decode()
+    # Its moment comes, with no save: every page is there, the section in the navigation.
+    Article.objects.filter(pk=story.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    story.refresh_from_db()
+    story.copy_state_to_listings()
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    assert "Материал под эмбарго" in client.get("/tags/embargo/").content.decode()
+    assert story.section.get_absolute_url() in client.get("/").content.decode()
+
+
+def test_an_owner_has_a_page_only_in_the_editions_it_has_published_stories_in(client):
+    section = make_section("Экономика", slug="economy")
     author = make_author("Ирина Капитанова")
-    shown = make_article("Открытый материал", section=section)
-    hidden = make_article(
-        "Секретный материал",
+    make_article("Русский материал", section=section, authors=[author], tags=["нефть"])
+    make_article(
+        "Қазақ материалы",
         section=section,
         authors=[author],
-        tags=["эмбарго"],
-        published=kind == "scheduled",
-        published_at=timezone.now() + timedelta(days=1) if kind == "scheduled" else None,
+        tags=["нефть"],
+        language="kk",
+        published_at=timezone.now() + timedelta(hours=1),
     )
-    assert client.get(hidden.get_absolute_url()).status_code == 404
-    everywhere = [
-        "/", section.get_absolute_url(), author.get_absolute_url(), "/search/?q=секретный",
-        "/rss/", "/rss/yandex/", "/rss/dzen/", "/sitemaps/news.xml",
-        # the story sitemap's page of the published story's id (a page is a range of ids)
-        f"/sitemaps/stories.xml?p={-(-shown.pk // 1000)}",
-    ]  # fmt: skip
-    if -(-hidden.pk // 1000) != -(-shown.pk // 1000):  # its own page lists nothing
-        assert client.get(f"/sitemaps/stories.xml?p={-(-hidden.pk // 1000)}").status_code == 404
-    for url in everywhere:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        assert "Секретный материал" not in response.content.decode(), url
-        assert hidden.get_absolute_url() not in response.content.decode(), url
-    assert client.get("/tags/embargo/").status_code == 200
-    assert "Секретный материал" not in client.get("/tags/embargo/").content.decode()
+    for page in ["/economy/", "/tags/neft/", f"/authors/{author.slug}/", "/rss/tags/neft/"]:
+        assert client.get(page).status_code == 200, page
+        assert client.get(f"/kk{page}").status_code == 404, page
+        assert client.get(f"/en{page}").status_code == 404, page
+    assert "/economy/" in client.get("/").content.decode()
+    assert "/kk/economy/" not in client.get("/kk/").content.decode()
+
+
+def test_a_photographer_has_a_page_where_a_published_story_credits_their_photo(client):
+    photographer = make_author("Данияр Сейітқали")
+    make_article(lead_photo=make_photo(creator_author=photographer), language="kk")
+    page = photographer.get_absolute_url()
+    assert client.get(f"/kk{page}").status_code == 200
+    assert client.get(page).status_code == 404
 
 
 def test_scheduled_story_appears_once_its_moment_has_come(client):

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils.translation import get_language_from_path
 
-from articles.models import Article, Tag
+from articles.models import Article, Tag, author_pages
 from newsroom.models import Author
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,10 +49,11 @@ def public_pages(live_server):
         tag = Tag.objects.filter(tagged_articles__content_object=story).first()
         pages += [
             f"{prefix}/",
-            story.section.get_absolute_url() if language == "ru" else f"{prefix}/sobytiya/",
+            # Owners with a published story of this edition: only those have a page here.
+            f"{prefix}/{story.section.slug}/",
             story.get_absolute_url(),
             f"{prefix}/tags/{tag.slug}/",
-            f"{prefix}/authors/{Author.objects.get(name='Ирина Капитанова').slug}/",
+            f"{prefix}/authors/{author_pages(language).order_by('pk').first().slug}/",
             f"{prefix}/search/?q=" + ("помощи" if language == "ru" else "Тоқаев"),
             f"{prefix}/search/?q=",
             f"{prefix}/no-such-page/",
@@ -115,13 +117,19 @@ def test_every_public_page_has_no_accessibility_violations(public_pages, page):
 
 
 def test_every_public_page_works_without_javascript(public_pages, browser):
+    sections = {
+        code: Article.objects.published().in_language(code).owners().count()
+        for code in ("ru", "kk", "en")
+    }
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
         for base, path in public_pages:
             response = page.goto(base + path)
             assert response.status in {200, 404}, path
-            assert page.locator("nav.sections a").count() >= 5, path
+            # Each edition's navigation lists its sections that have published stories.
+            language = get_language_from_path(path) or "ru"
+            assert page.locator("nav.sections a").count() == sections[language] >= 2, path
             assert page.locator("form[role=search] input[name=q]").count() >= 1, path
     finally:
         context.close()

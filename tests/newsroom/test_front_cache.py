@@ -32,6 +32,7 @@ from articles.models import Article, PreviewLink
 from tests.conftest import TEST_REDIS_URL
 from tests.factories import make_article, make_editor, make_section
 from tests.processes import database_url_for_processes, wait_for
+from tests.reader_routes import walk
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_CONF = ROOT / "deploy" / "nginx" / "newsroom.conf"
@@ -498,26 +499,45 @@ def test_a_signed_in_editor_is_never_served_from_nor_kept_in_nginx_cache(front):
     assert request(front.nginx, "/", cookies=editor).cache_status == "BYPASS"
 
 
+def never_kept_addresses(link):
+    """
+    Every address of a route that is not a reader's page (not wrapped in
+    reader_page), in every edition, from the URLconf's walk: a new route of
+    that kind is asked here by itself. Photo files are meant to be kept.
+    """
+    examples = {
+        "share": lambda route, language: route.reverse(language, token=link.token),
+        "list": lambda route, language: f"{route.reverse(language)}?q=%D1%81%D1%81%D1%8B%D0%BB",
+        "text": lambda route, language: route.reverse(language),
+    }
+    return [
+        (route.kind, examples[route.kind](route, language))
+        for route in walk()
+        if route.kind != "file" and not getattr(route.pattern.callback, "is_reader_page", False)
+        for language in route.languages
+    ]
+
+
 def test_the_admin_share_links_and_search_are_never_kept(front):
     editor = signed_in(make_editor())
     draft = make_article("Черновик по ссылке", published=False)
     link = PreviewLink.objects.create(article=draft)
     # Never even looked up: a location of their own, with no cache.
-    for path, cookies in [
-        ("/admin/login/", {}),
-        ("/admin/", editor),
-        ("/kk/admin/", editor),
-        (link.get_absolute_url(), {}),
-    ]:
+    located = [("/admin/login/", {}), ("/admin/", editor), ("/kk/admin/", editor)]
+    located += [(url, {}) for kind, url in never_kept_addresses(link) if kind == "share"]
+    for path, cookies in located:
         for _ in range(2):
             answer = request(front.nginx, path, cookies=cookies)
             assert answer.status in {200, 302}, path
             assert answer.cache_status is None, path
-    # Looked up, but search sends no s-maxage: nginx keeps nothing it is not told to.
-    search = "/search/?q=%D1%81%D1%81%D1%8B%D0%BB%D0%BA%D0%B5"
-    for _ in range(2):
-        answer = request(front.nginx, search)
-        assert (answer.status, answer.cache_status) == (200, "MISS")
+    # Looked up, but search (and robots.txt) send no s-maxage: nginx keeps nothing
+    # it is not told to.
+    for kind, path in never_kept_addresses(link):
+        if kind == "share":
+            continue
+        for _ in range(2):
+            answer = request(front.nginx, path)
+            assert (answer.status, answer.cache_status) == (200, "MISS"), path
     assert not front.cached_files()
 
     link.expires_at = timezone.now() - timedelta(minutes=1)

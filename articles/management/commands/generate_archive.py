@@ -42,7 +42,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from articles.caching import retire_pages
-from articles.models import Article, Byline, Section, Tag, TaggedArticle, plain_text
+from articles.models import (
+    Article,
+    Byline,
+    Section,
+    Tag,
+    TaggedArticle,
+    plain_text,
+    scheduled_rule,
+)
 from media.imaging import drawn_landscape, drawn_portrait
 from media.models import Photo
 from newsroom.models import Author
@@ -1959,7 +1967,7 @@ class Command(BaseCommand):
             .values("status", "language")
             .annotate(
                 count=Count("pk"),
-                scheduled=Count("pk", filter=Q(status=PUBLISHED, published_at__gt=now)),
+                scheduled=Count("pk", filter=Q(**scheduled_rule(now=now))),
             )
         )
         table = {}
