@@ -263,10 +263,37 @@ def new_edit_token():
     return secrets.token_hex(16)
 
 
+def _own_stories(user):
+    bylined = Byline.objects.filter(author__user=user).values("article_id")
+    return Q(created_by=user) | Q(pk__in=bylined)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what readers may see."""
         return self.filter(visible_to_readers())
+
+    def visible_to_staff(self, user):
+        """
+        The one rule for what a staff member may open in the admin.
+
+        Editors (who publish) see every story; anyone else only the stories they
+        created or are bylined on, whatever their state: a colleague's draft or
+        embargoed story is not theirs to read, nor its history or its versions.
+        """
+        if not user.is_authenticated or not user.has_perm("articles.view_article"):
+            return self.none()
+        if user.has_perm("articles.publish_article"):
+            return self
+        return self.filter(_own_stories(user))
+
+    def linkable_by(self, user):
+        """What a story may point to (read also, translation of): theirs, or already public."""
+        if not user.is_authenticated or not user.has_perm("articles.view_article"):
+            return self.none()
+        if user.has_perm("articles.publish_article"):
+            return self
+        return self.filter(_own_stories(user) | visible_to_readers())
 
     def in_section(self, section):
         return self.filter(section=section)

@@ -6,9 +6,13 @@ value as is, so a crafted non-numeric or out-of-range id turns a form error
 into a server error. These widgets drop such values before the lookup.
 """
 
+from contextlib import contextmanager
+
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 BIGINT_RANGE = range(-(2**63), 2**63)
 
@@ -53,9 +57,93 @@ class TolerantAutocompleteAdmin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ModelAdmin(TolerantAutocompleteAdmin, admin.ModelAdmin):
+class TabularInline(TolerantAutocompleteAdmin, admin.TabularInline):
     pass
 
 
-class TabularInline(TolerantAutocompleteAdmin, admin.TabularInline):
+class SaveConflict(Exception):
+    """A constraint the form could not see turned the save down; carries the form's errors."""
+
+    def __init__(self, error):
+        super().__init__(error)
+        self.error = error
+
+
+class ConstraintSafeAdmin:
+    """
+    Mix into ModelAdmin classes: a constraint violation is a form error, not a 500.
+
+    Between a form's validation and its save another person can take the slug
+    (two editors, one headline, one moment). The save is tried in a savepoint;
+    when the database refuses it, the constraints are checked again to name the
+    field, the request's transaction is rolled back, and the same form is shown
+    again with that error, and nothing is saved.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SaveConflict as conflict:
+            request.save_conflict = conflict.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        error = getattr(request, "save_conflict", None)
+        if error is None:
+            return form
+        return type(form.__name__, (ConflictErrorForm, form), {"save_conflict": error})
+
+    def save_model(self, request, obj, form, change):
+        with refuse_conflicts(obj):
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        with refuse_conflicts(form.instance, formsets):
+            super().save_related(request, form, formsets, change)
+
+
+class ConflictErrorForm:
+    save_conflict = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        error = self.save_conflict
+        for field, messages in getattr(error, "error_dict", {NON_FIELD_ERRORS: [error]}).items():
+            name = field if field in self.fields else None
+            if name is not None and self.has_error(name):
+                continue  # the form found it itself this time
+            self.add_error(name, messages)
+
+
+@contextmanager
+def refuse_conflicts(obj, formsets=()):
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise SaveConflict(_conflict_error(obj, formsets)) from None
+
+
+def _conflict_error(obj, formsets):
+    """What the database refused, named by the model's own constraints where they say it."""
+    try:
+        obj.validate_constraints()
+        obj.validate_unique()
+        for formset in formsets:
+            for form in formset.forms:
+                if form.has_changed() and not formset._should_delete_form(form):
+                    form.instance.validate_constraints()
+    except ValidationError as error:
+        return error
+    return ValidationError(
+        _(
+            "Nothing was saved: someone saved a conflicting change a moment ago. "
+            "Check the form and save again."
+        ),
+        code="conflict",
+    )
+
+
+class ModelAdmin(ConstraintSafeAdmin, TolerantAutocompleteAdmin, admin.ModelAdmin):
     pass
