@@ -29,6 +29,7 @@ from media.models import Photo, Rendition, usage_relations
 from media.specs import ADMIN_THUMBNAILS, Spec
 from media.templatetags.photos import rendition_img
 from newsroom.admin_widgets import ModelAdmin
+from newsroom.models import sees_staff_records, staff_name
 
 THUMBNAIL, PREVIEW = ADMIN_THUMBNAILS
 
@@ -75,7 +76,7 @@ class PhotoAdmin(ModelAdmin):
     ]
     search_fields = ["description", "alt_text", "credit_line", "creator", "source"]
     autocomplete_fields = ["creator_author"]
-    readonly_fields = ["preview", "usage", "file_details", "uploaded_by", "created_at"]
+    readonly_fields = ["preview", "usage", "file_details", "uploader", "created_at"]
     fieldsets = [
         (None, {"fields": ["preview", "focal_x", "focal_y", "description", "alt_text"]}),
         (
@@ -93,7 +94,7 @@ class PhotoAdmin(ModelAdmin):
             },
         ),
         (_("Where it is used"), {"fields": ["usage"]}),
-        (_("File"), {"fields": ["replace_file", "file_details", "uploaded_by", "created_at"]}),
+        (_("File"), {"fields": ["replace_file", "file_details", "uploader", "created_at"]}),
     ]
 
     class Media:
@@ -113,6 +114,23 @@ class PhotoAdmin(ModelAdmin):
         )
 
     # Who may do what, checked on every request, not only by hiding buttons.
+    # Photographers do not read author records or staff login names: no author
+    # filter or lookup, and the credit's link to an author is the editors' to set.
+
+    def get_list_filter(self, request):
+        if sees_staff_records(request.user):
+            return self.list_filter
+        return [
+            f for f in self.list_filter if not (isinstance(f, tuple) and f[0] == "creator_author")
+        ]
+
+    def get_autocomplete_fields(self, request):
+        return self.autocomplete_fields if sees_staff_records(request.user) else []
+
+    def get_readonly_fields(self, request, obj=None):
+        if sees_staff_records(request.user):
+            return self.readonly_fields
+        return [*self.readonly_fields, "creator_author"]
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._owns(request, obj)
@@ -259,7 +277,10 @@ class PhotoAdmin(ModelAdmin):
         return self._describe_response(request, list(photos), [])
 
     def _describe_response(self, request, photos, refused):
-        formset_class = modelformset_factory(Photo, form=PhotoDescriptionForm, extra=0)
+        hidden = [] if sees_staff_records(request.user) else ["creator_author"]
+        formset_class = modelformset_factory(
+            Photo, form=PhotoDescriptionForm, exclude=hidden, extra=0
+        )
         queryset = (
             Photo.objects.filter(pk__in=[p.pk for p in photos])
             .editable_by(request.user)
@@ -320,6 +341,11 @@ class PhotoAdmin(ModelAdmin):
         return format_html(
             "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a> ({})</li>', rows)
         )
+
+    @admin.display(description=_("uploaded by"))
+    def uploader(self, photo):
+        # A read-only field is drawn without the request: named as anyone may see it.
+        return staff_name(photo.uploaded_by, viewer=None)
 
     @admin.display(description=_("file"))
     def file_details(self, photo):
