@@ -238,10 +238,10 @@ class ArticleAdmin(ConstraintSafeAdmin, TolerantAutocompleteAdmin, VersionAdmin)
         return super().delete_view(request, object_id, extra_context)
 
     def _visible_or_404(self, request, pk):
-        article = get_object_or_404(self.get_queryset(request), pk=_int(pk))
-        if not self.has_view_or_change_permission(request, article):
+        # No access to stories at all is 403, as on the list; a story not theirs, 404.
+        if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        return article
+        return get_object_or_404(self.get_queryset(request), pk=_int(pk))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "translation_of":
