@@ -232,11 +232,11 @@ def _is_theirs(version, user):
     # The same rule as ArticleQuerySet.visible_to_staff, read from the saved version.
     if not user.has_perm("articles.view_article"):
         return False
-    if version.field_dict.get("created_by") == user.pk:
+    if version.field_dict.get("created_by_id") == user.pk:
         return True
     author_ids = set(user_author_ids(user))
     return any(
-        sibling.field_dict.get("author") in author_ids
+        sibling.field_dict.get("author_id") in author_ids
         for sibling in version.revision.version_set.all()
         if sibling._model is Byline
     )
