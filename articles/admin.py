@@ -18,8 +18,8 @@ from taggit.models import Tag as TaggitTag
 from articles import previews, revisions
 from articles.models import Article, Byline, PreviewLink, Section, Tag
 from newsroom.admin_widgets import (
-    ConstraintSafeAdmin,
     ModelAdmin,
+    SafeSaveAdmin,
     TabularInline,
     TolerantAutocompleteAdmin,
 )
@@ -174,7 +174,7 @@ class MineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ConstraintSafeAdmin, TolerantAutocompleteAdmin, VersionAdmin):
+class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
     form = ArticleForm
     list_display = ["title", "state", "section", "language", "published_at", "byline_names"]
     list_filter = [StateFilter, MineFilter, "section", "language", "is_top", "published_at"]

@@ -12,7 +12,7 @@ from django.db import connection, models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import strip_tags
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
@@ -595,6 +595,21 @@ class Article(models.Model):
 
     def clean(self):
         fill_slug(self, "title")
+        if len(self.body or "") > settings.NEWSROOM_MAX_BODY_CHARS:
+            raise ValidationError(
+                {
+                    "body": _(
+                        "The text is %(length)s characters long with its markup; a story "
+                        "may have up to %(limit)s. Nothing was saved: split it into parts."
+                    )
+                    % {
+                        "length": number_format(len(self.body), force_grouping=True),
+                        "limit": number_format(
+                            settings.NEWSROOM_MAX_BODY_CHARS, force_grouping=True
+                        ),
+                    }
+                }
+            )
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             raise ValidationError(
                 {"published_at": _("A published story needs a publication time.")}

@@ -8,10 +8,13 @@ into a server error. These widgets drop such values before the lookup.
 
 from contextlib import contextmanager
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 BIGINT_RANGE = range(-(2**63), 2**63)
@@ -69,10 +72,14 @@ class SaveConflict(Exception):
         self.error = error
 
 
-class ConstraintSafeAdmin:
+class SafeSaveAdmin:
     """
-    Mix into ModelAdmin classes: a constraint violation is a form error, not a 500.
+    Mix into ModelAdmin classes: a refused save is the form again, saying why.
 
+    A form too large to read (newsroom.middleware.OversizedFormMiddleware) is
+    the form as stored, with a message and the limit, answered 413.
+
+    A constraint violation is a form error, not a 500.
     Between a form's validation and its save another person can take the slug
     (two editors, one headline, one moment). The save is tried in a savepoint;
     when the database refuses it, the constraints are checked again to name the
@@ -81,11 +88,27 @@ class ConstraintSafeAdmin:
     """
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if getattr(request, "oversized_form", None):
+            return self._oversized_form(request, object_id, form_url, extra_context)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except SaveConflict as conflict:
             request.save_conflict = conflict.error
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _oversized_form(self, request, object_id, form_url, extra_context):
+        message = _(
+            "Nothing was saved: the form was %(size)s, more than the %(limit)s the site "
+            "accepts at once. A story's text may be up to %(chars)s characters."
+        ) % {
+            "size": filesizeformat(request.oversized_form),
+            "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+            "chars": number_format(settings.NEWSROOM_MAX_BODY_CHARS, force_grouping=True),
+        }
+        self.message_user(request, message, messages.ERROR)
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        response.status_code = 413
+        return response
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -109,11 +132,11 @@ class ConflictErrorForm:
     def _post_clean(self):
         super()._post_clean()
         error = self.save_conflict
-        for field, messages in getattr(error, "error_dict", {NON_FIELD_ERRORS: [error]}).items():
+        for field, errors in getattr(error, "error_dict", {NON_FIELD_ERRORS: [error]}).items():
             name = field if field in self.fields else None
             if name is not None and self.has_error(name):
                 continue  # the form found it itself this time
-            self.add_error(name, messages)
+            self.add_error(name, errors)
 
 
 @contextmanager
@@ -145,5 +168,5 @@ def _conflict_error(obj, formsets):
     )
 
 
-class ModelAdmin(ConstraintSafeAdmin, TolerantAutocompleteAdmin, admin.ModelAdmin):
+class ModelAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, admin.ModelAdmin):
     pass
