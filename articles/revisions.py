@@ -36,6 +36,9 @@ DIFFLIB_STRETCH = 10_000
 DIFFLIB_TOTAL = 500_000
 # How many times, on average, a token may be scanned while looking for anchors.
 WORK_PER_TOKEN = 40
+# Anchors are tokens found once on each side, else runs of this many tokens (about
+# four words with their spaces).
+ANCHOR_WIDTHS = (1, 7)
 # An unchanged stretch longer than this many tokens is shortened to its ends.
 CONTEXT = 12
 
@@ -46,21 +49,23 @@ def tokens(text):
     return TOKEN.findall(text)
 
 
-def opcodes(a, b):
+def opcodes(a, b, *, budget=None, by_sentence=True):
     """
     difflib-style opcodes turning a into b.
 
     Bounded: every token is scanned a limited number of times (WORK_PER_TOKEN),
     and difflib gets at most DIFFLIB_TOTAL steps in all; what would take more is
-    marked replaced as a whole stretch rather than compared finely.
+    marked replaced as a whole stretch rather than compared finely. A stretch
+    without a word that occurs once on each side (a text of common words) is
+    compared by sentence first, then word by word inside changed sentences.
     """
+    if budget is None:
+        budget = {"scan": WORK_PER_TOKEN * (len(a) + len(b) + 1), "difflib": DIFFLIB_TOTAL}
     result = []
-    scan_budget = WORK_PER_TOKEN * (len(a) + len(b) + 1)
-    difflib_budget = DIFFLIB_TOTAL
     work = [("range", 0, len(a), 0, len(b))]
     while work:
         kind, a0, a1, b0, b1 = work.pop()
-        if kind != "range":
+        if kind not in {"range", "words"}:
             _append(result, kind, a0, a1, b0, b1)
             continue
         # The common beginning and end, set aside.
@@ -75,29 +80,69 @@ def opcodes(a, b):
         after = [("equal", a1 - tail, a1, b1 - tail, b1)]
         a1, b1 = a1 - tail, b1 - tail
         size = (a1 - a0) * (b1 - b0)
-        scan_budget -= (a1 - a0) + (b1 - b0)
+        budget["scan"] -= (a1 - a0) + (b1 - b0)
         if a0 == a1 or b0 == b1:
             middle = [("delete", a0, a1, b0, b0), ("insert", a1, a1, b0, b1)]
-        elif size <= DIFFLIB_STRETCH and size <= difflib_budget:
-            difflib_budget -= size
+        elif size <= DIFFLIB_STRETCH and size <= budget["difflib"]:
+            budget["difflib"] -= size
             matcher = difflib.SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False)
             middle = [
                 (tag, a0 + i0, a0 + i1, b0 + j0, b0 + j1)
                 for tag, i0, i1, j0, j1 in matcher.get_opcodes()
             ]
         else:
-            anchors = _unique_common(a, a0, a1, b, b0, b1) if scan_budget > 0 else []
-            if not anchors:
-                middle = [("replace", a0, a1, b0, b1)]
-            else:
+            anchors = []
+            for width in ANCHOR_WIDTHS:
+                if not anchors and budget["scan"] > 0:
+                    budget["scan"] -= width * ((a1 - a0) + (b1 - b0))
+                    anchors = _unique_common(a, a0, a1, b, b0, b1, width)
+            sentences = None
+            if not anchors and by_sentence and kind == "range" and budget["scan"] > 0:
+                sentences = _by_sentence(a, a0, a1, b, b0, b1, budget)
+            if anchors:
                 middle, i, j = [], a0, b0
                 for ai, bj in anchors:
-                    middle += [("range", i, ai, j, bj), ("equal", ai, ai + 1, bj, bj + 1)]
+                    middle += [(kind, i, ai, j, bj), ("equal", ai, ai + 1, bj, bj + 1)]
                     i, j = ai + 1, bj + 1
-                middle.append(("range", i, a1, j, b1))
+                middle.append((kind, i, a1, j, b1))
+            elif sentences:
+                middle = sentences
+            else:
+                middle = [("replace", a0, a1, b0, b1)]
         # Last in, first out: what comes first in the text goes on top.
         work.extend(reversed(middle + after))
     return result
+
+
+SENTENCE_END = {".", "!", "?", "…", "\n"}
+
+
+def _by_sentence(a, a0, a1, b, b0, b1, budget):
+    """The stretch compared sentence by sentence: equal ones kept, changed ones to compare."""
+    spans_a, spans_b = _sentences(a, a0, a1), _sentences(b, b0, b1)
+    if len(spans_a) < 2 and len(spans_b) < 2:
+        return None
+    keys_a = ["".join(a[start:end]) for start, end in spans_a]
+    keys_b = ["".join(b[start:end]) for start, end in spans_b]
+    parts = []
+    for tag, i0, i1, j0, j1 in opcodes(keys_a, keys_b, budget=budget, by_sentence=False):
+        ta0 = spans_a[i0][0] if i0 < len(spans_a) else a1
+        ta1 = spans_a[i1 - 1][1] if i1 > i0 else ta0
+        tb0 = spans_b[j0][0] if j0 < len(spans_b) else b1
+        tb1 = spans_b[j1 - 1][1] if j1 > j0 else tb0
+        parts.append(("equal" if tag == "equal" else "words", ta0, ta1, tb0, tb1))
+    return parts
+
+
+def _sentences(tokens, start, end):
+    spans, begin = [], start
+    for place in range(start, end):
+        if tokens[place] in SENTENCE_END or "\n" in tokens[place]:
+            spans.append((begin, place + 1))
+            begin = place + 1
+    if begin < end:
+        spans.append((begin, end))
+    return spans
 
 
 def _append(result, tag, i0, i1, j0, j1):
@@ -110,18 +155,25 @@ def _append(result, tag, i0, i1, j0, j1):
         result.append((tag, i0, i1, j0, j1))
 
 
-def _unique_common(a, a0, a1, b, b0, b1):
-    """Pairs of positions of tokens found once on each side, longest increasing run (patience)."""
-    seen_a, seen_b = {}, {}
-    for i in range(a0, a1):
-        seen_a[a[i]] = -1 if a[i] in seen_a else i
-    for j in range(b0, b1):
-        seen_b[b[j]] = -1 if b[j] in seen_b else j
-    pairs = [
-        (i, seen_b[token])
-        for token, i in seen_a.items()
-        if i >= 0 and seen_b.get(token, -1) >= 0 and not token.isspace()
-    ]
+def _unique_common(a, a0, a1, b, b0, b1, width=1):
+    """
+    Pairs of positions of tokens found once on each side, longest increasing run (patience).
+
+    With ``width`` over 1, runs of that many tokens starting there are what must be
+    found once: a text of common words still has phrases of its own.
+    """
+
+    def occurrences(tokens, start, end):
+        seen = {}
+        for place in range(start, end - width + 1):
+            if tokens[place].isspace():
+                continue
+            key = tokens[place] if width == 1 else tuple(tokens[place : place + width])
+            seen[key] = -1 if key in seen else place
+        return seen
+
+    seen_a, seen_b = occurrences(a, a0, a1), occurrences(b, b0, b1)
+    pairs = [(i, seen_b[key]) for key, i in seen_a.items() if i >= 0 and seen_b.get(key, -1) >= 0]
     pairs.sort()
     # Longest increasing subsequence of the b positions, in O(k log k).
     tails, tail_index, previous = [], [], [None] * len(pairs)
