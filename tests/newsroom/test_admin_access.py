@@ -173,8 +173,12 @@ class Newsroom:
         self.colleague = make_staff("daniyar", "Reporters", "Данияр Сейітқали")
         colleague_photographer = make_staff("aigul", "Photographers", "Айгүл Қасымова")
         section = make_section("Расследования")
+        # The colleague's photo leads the colleague's draft: the photo's page lists its uses.
+        self.photo = make_photo(uploaded_by=colleague_photographer)
         with reversion.create_revision():
-            self.draft = self._story("Секретное расследование коллеги", section, published=False)
+            self.draft = self._story(
+                "Секретное расследование коллеги", section, published=False, lead_photo=self.photo
+            )
         with reversion.create_revision():
             self.draft.title = "Секретное расследование коллеги, правка"
             self.draft.save()
@@ -187,7 +191,6 @@ class Newsroom:
             deleted = self._story("Удалённый материал коллеги", section, published=False)
         deleted.delete()
         self.deleted_version = Version.objects.get_deleted(Article).get()
-        self.photo = make_photo(uploaded_by=colleague_photographer)
         self.tag = Tag.objects.create(name="выборы")
         self.task = DBTaskResult.objects.create(
             args_kwargs={"args": [], "kwargs": {}},
