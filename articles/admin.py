@@ -286,20 +286,13 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
         return article
 
     def get_readonly_fields(self, request, obj=None):
-        restoring = (
-            revisions.PUBLICATION_FIELDS if getattr(request, "restoring_revision", False) else []
-        )
-        if can_publish(request.user):
-            return restoring
-        # Publishing, scheduling and corrections are the editors' to set.
-        return [
-            *restoring,
-            *(
-                f
-                for f in ["published_at", "is_top", "corrected_at", "correction_note"]
-                if f not in restoring
-            ),
-        ]
+        fields = []
+        if getattr(request, "restoring_revision", False):
+            fields += revisions.PUBLICATION_FIELDS
+        if not can_publish(request.user):
+            # Publishing, scheduling and corrections are the editors' to set.
+            fields += ["published_at", "is_top", "corrected_at", "correction_note"]
+        return list(dict.fromkeys(fields))
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
