@@ -4,6 +4,9 @@ Admin pieces shared by every app's admin.
 Django's autocomplete widget re-renders a refused form by looking up the posted
 value as is, so a crafted non-numeric or out-of-range id turns a form error
 into a server error. These widgets drop such values before the lookup.
+
+SafeSaveAdmin answers a save that the database or the request size refuses
+with the form again and the reason, never a server error or a blank page.
 """
 
 from contextlib import contextmanager
@@ -79,8 +82,7 @@ class SafeSaveAdmin:
     A form too large to read (newsroom.middleware.OversizedFormMiddleware) is
     the form as stored, with a message and the limit, answered 413.
 
-    A constraint violation is a form error, not a 500.
-    Between a form's validation and its save another person can take the slug
+    A constraint violation is a form error, not a 500. Between a form's validation and its save another person can take the slug
     (two editors, one headline, one moment). The save is tried in a savepoint;
     when the database refuses it, the constraints are checked again to name the
     field, the request's transaction is rolled back, and the same form is shown
