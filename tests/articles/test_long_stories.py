@@ -36,7 +36,7 @@ def editor_client(client):
     return client
 
 
-def test_the_longest_story_allowed_saves_even_in_four_byte_characters():
+def test_the_form_limit_holds_the_longest_story_even_in_four_byte_characters():
     limit = settings.NEWSROOM_MAX_BODY_CHARS
     # The request limit holds the longest body in the widest characters, encoded.
     longest = len(urlencode({"body": body_of(limit, "😀")}))
