@@ -1,25 +1,28 @@
-import difflib
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
-from articles import previews
+from articles import previews, revisions
 from articles.models import Article, Byline, PreviewLink, Section, Tag
-from newsroom.admin_widgets import ModelAdmin, TabularInline, TolerantAutocompleteAdmin
+from newsroom.admin_widgets import (
+    ModelAdmin,
+    SafeSaveAdmin,
+    TabularInline,
+    TolerantAutocompleteAdmin,
+)
 from newsroom.slugs import SlugInput
 
 slug_widget = {models.SlugField: {"widget": SlugInput}}
@@ -169,7 +172,7 @@ class MineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
+class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
     form = ArticleForm
     list_display = ["title", "state", "section", "language", "published_at", "byline_names"]
     list_filter = [StateFilter, MineFilter, "section", "language", "is_top", "published_at"]
@@ -215,22 +218,79 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
         form.check_lock = not getattr(request, "restoring_revision", False)
         return form
 
+    # Who sees what: Article.objects.visible_to_staff is the one rule. A story
+    # outside it answers 404 on every page, as a story that does not exist does.
+
+    def get_queryset(self, request):
+        stories = super().get_queryset(request).prefetch_related("bylines__author")
+        if _is_autocomplete(request):
+            return stories.linkable_by(request.user)
+        return stories.visible_to_staff(request.user)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Not found before not allowed: a refusal would confirm the story exists.
+        self._visible_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def _visible_or_404(self, request, pk):
+        # No access to stories at all is 403, as on the list; a story not theirs, 404.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=_int(pk))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "translation_of":
+            kwargs["queryset"] = Article.objects.linkable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "related_stories":
+            kwargs["queryset"] = Article.objects.linkable_by(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    # Restoring: content comes back, publication stays as it is now.
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        article = self._visible_or_404(request, object_id)
+        get_object_or_404(revisions.versions_of(article), pk=_int(version_id))
         request.restoring_revision = True
+        request.publication_kept = revisions.publication_state(article)
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        by_id = {version.pk: version for version in revisions.deleted_stories(request.user)}
+        version = by_id.get(_int(version_id))
+        if version is None:
+            raise Http404
         request.restoring_revision = True
+        request.publication_kept = revisions.recovered_state(version)
         return super().recover_view(request, version_id, extra_context)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("bylines__author")
+    def recoverlist_view(self, request, extra_context=None):
+        deleted = revisions.deleted_stories(request.user)
+        return super().recoverlist_view(request, {"deleted": deleted, **(extra_context or {})})
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        kept = getattr(request, "publication_kept", None)
+        if article is not None and kept is not None:
+            for field, value in kept.items():
+                setattr(article, field, value)
+        return article
 
     def get_readonly_fields(self, request, obj=None):
-        if can_publish(request.user):
-            return []
-        # Publishing, scheduling and corrections are the editors' to set.
-        return ["published_at", "is_top", "corrected_at", "correction_note"]
+        fields = []
+        if getattr(request, "restoring_revision", False):
+            fields += revisions.PUBLICATION_FIELDS
+        if not can_publish(request.user):
+            # Publishing, scheduling and corrections are the editors' to set.
+            fields += ["published_at", "is_top", "corrected_at", "correction_note"]
+        return list(dict.fromkeys(fields))
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -256,7 +316,11 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
         formset.save_m2m()
 
     def changelist_view(self, request, extra_context=None):
-        waiting = Article.objects.filter(status=Article.Status.REVIEW).count()
+        waiting = (
+            Article.objects.visible_to_staff(request.user)
+            .filter(status=Article.Status.REVIEW)
+            .count()
+        )
         return super().changelist_view(
             request, {"waiting_reviews": waiting, **(extra_context or {})}
         )
@@ -276,9 +340,8 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
     # History, previews and comparison
 
     def history_view(self, request, object_id, extra_context=None):
-        versions = Version.objects.get_for_object_reference(Article, object_id).select_related(
-            "revision__user"
-        )
+        article = self._visible_or_404(request, object_id)
+        versions = revisions.versions_of(article).select_related("revision__user")
         return super().history_view(
             request, object_id, {"versions": versions, **(extra_context or {})}
         )
@@ -300,25 +363,17 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
             *super().get_urls(),
         ]
 
-    def _viewable(self, request, pk):
-        article = get_object_or_404(Article, pk=pk)
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        if not (can_publish(request.user) or article.is_bylined_to(request.user)):
-            raise PermissionDenied
-        return article
-
     def preview_view(self, request, pk, version_id=None):
         """The story exactly as a reader would see it, in any saved version."""
-        article = self._viewable(request, pk)
+        article = self._visible_or_404(request, pk)
         if version_id is None:
             return previews.render_preview(request, article)
-        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        version = get_object_or_404(revisions.versions_of(article), pk=version_id)
         return previews.render_preview(request, *previews.from_version(version))
 
     def compare_view(self, request, pk):
-        article = self._viewable(request, pk)
-        versions = list(Version.objects.get_for_object(article).select_related("revision"))
+        article = self._visible_or_404(request, pk)
+        versions = list(revisions.versions_of(article))
         by_id = {version.pk: version for version in versions}
         newer = by_id.get(_int(request.GET.get("to"))) or (versions[0] if versions else None)
         older = by_id.get(_int(request.GET.get("from")))
@@ -335,7 +390,7 @@ class ArticleAdmin(TolerantAutocompleteAdmin, VersionAdmin):
             "versions": versions,
             "older": older,
             "newer": newer,
-            "changes": _differences(older, newer) if older and newer else [],
+            "changes": revisions.differences(older, newer) if older and newer else [],
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
@@ -358,22 +413,7 @@ def _int(value):
         return None
 
 
-def _differences(older, newer):
-    """Each field that differs, as a side-by-side HTML table."""
-    before, after = previews.readable_fields(older), previews.readable_fields(newer)
-    table = difflib.HtmlDiff(wrapcolumn=70)
-    changes = []
-    for label in after:
-        if before.get(label) != after[label]:
-            changes.append(
-                (
-                    label,
-                    table.make_table(
-                        strip_tags(before.get(label, "")).splitlines(),
-                        strip_tags(after[label]).splitlines(),
-                        context=True,
-                        numlines=2,
-                    ),
-                )
-            )
-    return changes
+def _is_autocomplete(request):
+    # Filling a form, staff may point to any published story, as well as their own.
+    match = request.resolver_match
+    return match is not None and match.url_name == "autocomplete"

@@ -12,7 +12,7 @@ from django.db import connection, models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, strip_tags
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
@@ -330,7 +330,34 @@ def new_edit_token():
     return secrets.token_hex(16)
 
 
+def _own_stories(user):
+    bylined = Byline.objects.filter(author__user=user).values("article_id")
+    return Q(created_by=user) | Q(pk__in=bylined)
+
+
 class ArticleQuerySet(StoryStateQuerySet):
+    def visible_to_staff(self, user):
+        """
+        The one rule for what a staff member may open in the admin.
+
+        Editors (who publish) see every story; anyone else only the stories they
+        created or are bylined on, whatever their state: a colleague's draft or
+        embargoed story is not theirs to read, nor its history or its versions.
+        """
+        if not user.is_authenticated or not user.has_perm("articles.view_article"):
+            return self.none()
+        if user.has_perm("articles.publish_article"):
+            return self
+        return self.filter(_own_stories(user))
+
+    def linkable_by(self, user):
+        """What a story may point to (read also, translation of): theirs, or already public."""
+        if not user.is_authenticated or not user.has_perm("articles.view_article"):
+            return self.none()
+        if user.has_perm("articles.publish_article"):
+            return self
+        return self.filter(_own_stories(user) | Q(**reader_rule()))
+
     def in_section(self, section):
         return self.filter(section=section)
 
@@ -634,6 +661,21 @@ class Article(models.Model):
 
     def clean(self):
         fill_slug(self, "title")
+        if len(self.body or "") > settings.NEWSROOM_MAX_BODY_CHARS:
+            raise ValidationError(
+                {
+                    "body": _(
+                        "The text is %(length)s characters long with its markup; a story "
+                        "may have up to %(limit)s. Nothing was saved: split it into parts."
+                    )
+                    % {
+                        "length": number_format(len(self.body), force_grouping=True),
+                        "limit": number_format(
+                            settings.NEWSROOM_MAX_BODY_CHARS, force_grouping=True
+                        ),
+                    }
+                }
+            )
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             raise ValidationError(
                 {"published_at": _("A published story needs a publication time.")}

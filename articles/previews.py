@@ -5,13 +5,9 @@ current state or of any saved revision, for staff and for share links.
 Every preview is marked noindex and no-store, and is never cached.
 """
 
-import re
-
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.http import urlencode
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article, Byline, Tag, TaggedArticle
@@ -56,27 +52,6 @@ def from_version(version):
         "bylines": bylines,
         "tags": list(Tag.objects.filter(pk__in=tag_ids)),
         "related": list(Article.objects.published().filter(pk__in=related_ids)),
-    }
-
-
-def readable_fields(version):
-    """A revision's fields as text, one line a paragraph, for comparing two of them."""
-    article, parts = from_version(version)
-    body = re.sub(r"</(p|h2|h3|li|blockquote)>", "\n", article.body or "")
-    return {
-        _("headline"): article.title,
-        _("section"): str(article.section),
-        _("lead"): article.lead,
-        _("body"): strip_tags(body).strip(),
-        _("status"): article.get_status_display(),
-        _("publication time"): str(article.published_at or ""),
-        _("lead photo"): str(article.lead_photo or ""),
-        _("lead photo caption"): article.lead_photo_caption,
-        _("source"): f"{article.source_name} {article.source_url}".strip(),
-        _("authors"): "\n".join(f"{b.author} ({b.get_role_display()})" for b in parts["bylines"]),
-        _("tags"): ", ".join(sorted(tag.name for tag in parts["tags"])),
-        _("read also"): "\n".join(story.title for story in parts["related"]),
-        _("correction note"): article.correction_note,
     }
 
 

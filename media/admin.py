@@ -29,6 +29,7 @@ from media.models import Photo, Rendition, usage_relations
 from media.specs import ADMIN_THUMBNAILS, EDITOR_SPEC
 from media.templatetags.photos import rendition_img
 from newsroom.admin_widgets import ModelAdmin
+from newsroom.models import sees_staff_records, staff_name
 
 THUMBNAIL, PREVIEW = ADMIN_THUMBNAILS
 
@@ -75,7 +76,8 @@ class PhotoAdmin(ModelAdmin):
     ]
     search_fields = ["description", "alt_text", "credit_line", "creator", "source"]
     autocomplete_fields = ["creator_author"]
-    readonly_fields = ["preview", "usage", "file_details", "uploaded_by", "created_at"]
+    # «usage» is drawn for the person looking (_usage_field).
+    readonly_fields = ["preview", "usage", "file_details", "uploader", "created_at"]
     fieldsets = [
         (None, {"fields": ["preview", "focal_x", "focal_y", "description", "alt_text"]}),
         (
@@ -93,7 +95,7 @@ class PhotoAdmin(ModelAdmin):
             },
         ),
         (_("Where it is used"), {"fields": ["usage"]}),
-        (_("File"), {"fields": ["replace_file", "file_details", "uploaded_by", "created_at"]}),
+        (_("File"), {"fields": ["replace_file", "file_details", "uploader", "created_at"]}),
     ]
 
     class Media:
@@ -113,6 +115,33 @@ class PhotoAdmin(ModelAdmin):
         )
 
     # Who may do what, checked on every request, not only by hiding buttons.
+    # Photographers do not read author records or staff login names: no author
+    # filter or lookup, and the credit's link to an author is the editors' to set.
+
+    def get_list_filter(self, request):
+        if sees_staff_records(request.user):
+            return self.list_filter
+        return [
+            f for f in self.list_filter if not (isinstance(f, tuple) and f[0] == "creator_author")
+        ]
+
+    def get_autocomplete_fields(self, request):
+        return self.autocomplete_fields if sees_staff_records(request.user) else []
+
+    def get_readonly_fields(self, request, obj=None):
+        usage = self._usage_field(request)
+        fields = [usage if name == "usage" else name for name in self.readonly_fields]
+        return fields if sees_staff_records(request.user) else [*fields, "creator_author"]
+
+    def get_fieldsets(self, request, obj=None):
+        usage = self._usage_field(request)
+        return [
+            (
+                title,
+                {**options, "fields": [usage if f == "usage" else f for f in options["fields"]]},
+            )
+            for title, options in super().get_fieldsets(request, obj)
+        ]
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._owns(request, obj)
@@ -259,7 +288,10 @@ class PhotoAdmin(ModelAdmin):
         return self._describe_response(request, list(photos), [])
 
     def _describe_response(self, request, photos, refused):
-        formset_class = modelformset_factory(Photo, form=PhotoDescriptionForm, extra=0)
+        hidden = [] if sees_staff_records(request.user) else ["creator_author"]
+        formset_class = modelformset_factory(
+            Photo, form=PhotoDescriptionForm, exclude=hidden, extra=0
+        )
         queryset = (
             Photo.objects.filter(pk__in=[p.pk for p in photos])
             .editable_by(request.user)
@@ -303,23 +335,49 @@ class PhotoAdmin(ModelAdmin):
             _("Click on the most important point of the photo: crops will keep it."),
         )
 
-    @admin.display(description=_("used in"))
-    def usage(self, photo):
+    def _usage_field(self, request):
+        """«Used in», as the person looking may see it: what they may not open is only counted."""
+        if not hasattr(request, "photo_usage_field"):
+
+            @admin.display(description=_("used in"))
+            def usage(photo):
+                return self.usage(photo, request)
+
+            request.photo_usage_field = usage
+        return request.photo_usage_field
+
+    def usage(self, photo, request):
         if not photo.pk:
             return "—"
-        rows = []
+        rows, hidden = [], 0
         for relation in usage_relations():
             for use in getattr(photo, relation.get_accessor_name()).all():
                 # A use may stand for something else (a story, for a photo in its text).
                 obj = getattr(use, "usage_target", use)
+                if not _may_open(request, obj):
+                    hidden += 1  # a colleague's draft's headline is not the viewer's to read
+                    continue
                 meta = obj._meta
                 url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
                 rows.append((url, obj, meta.verbose_name))
-        if not rows:
+        if not rows and not hidden:
             return _("Not used yet.")
-        return format_html(
+        listed = format_html(
             "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a> ({})</li>', rows)
         )
+        if not hidden:
+            return listed
+        more = ngettext(
+            "Also used in %(count)d place you cannot open.",
+            "Also used in %(count)d places you cannot open.",
+            hidden,
+        ) % {"count": hidden}
+        return format_html("{}<p>{}</p>", listed if rows else "", more)
+
+    @admin.display(description=_("uploaded by"))
+    def uploader(self, photo):
+        # A read-only field is drawn without the request: named as anyone may see it.
+        return staff_name(photo.uploaded_by, viewer=None)
 
     @admin.display(description=_("file"))
     def file_details(self, photo):
@@ -332,6 +390,15 @@ class PhotoAdmin(ModelAdmin):
             photo.file_format.upper(),
             round(photo.file_size / 1024),
         )
+
+
+def _may_open(request, obj):
+    model_admin = admin.site._registry.get(type(obj))
+    return (
+        model_admin is not None
+        and model_admin.has_view_or_change_permission(request)
+        and model_admin.get_queryset(request).filter(pk=obj.pk).exists()
+    )
 
 
 def _limits():

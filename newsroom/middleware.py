@@ -190,3 +190,42 @@ def unavailable_response(request):
 
 def first_line(error):
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+class OversizedFormMiddleware:
+    """
+    An admin form larger than DATA_UPLOAD_MAX_MEMORY_SIZE is shown again, not refused blank.
+
+    Django refuses to read such a form, and the refusal (from the CSRF check,
+    which reads it first) is a bare English 400 page. The request is turned into
+    the GET of the same page instead, which saves nothing: the admin shows the
+    form as stored, with a message saying why nothing was saved (413).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if (
+            request.method == "POST"
+            and limit is not None
+            and request.content_type != "multipart/form-data"
+            and _declared_length(request) > limit
+            and _is_admin(request.path_info)
+        ):
+            request.method = "GET"
+            request.oversized_form = _declared_length(request)
+        return self.get_response(request)
+
+
+def _declared_length(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _is_admin(path):
+    language = get_language_from_path(path)
+    return path.removeprefix(f"/{language}" if language else "").startswith("/admin/")

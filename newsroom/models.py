@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.slugs import fill_slug, slugify
@@ -69,3 +70,23 @@ class Author(models.Model):
 
     def clean(self):
         fill_slug(self, "name")
+
+
+def sees_staff_records(user):
+    """Who may read author records and staff login names: everyone on staff but photographers."""
+    return user.has_perm("newsroom.view_author")
+
+
+def staff_name(person, viewer=None):
+    """
+    A staff member as a page shows them to ``viewer``: a login name only to
+    those who may read staff records (or to its owner); to others, and where
+    nobody in particular is looking, the name the site prints in bylines.
+    """
+    if person is None:
+        return "—"
+    if viewer is not None and (person.pk == viewer.pk or sees_staff_records(viewer)):
+        full_name = person.get_full_name()
+        return f"{person.get_username()} ({full_name})" if full_name else person.get_username()
+    author = Author.objects.filter(user=person).values_list("name", flat=True).first()
+    return person.get_full_name() or author or gettext("a colleague")

@@ -105,6 +105,9 @@ MIDDLEWARE = [
     # The language comes from the address only: / is Russian, /kk/ and /en/ the others.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose check reads the form: an admin form too large to read is
+    # shown again with a message instead of a blank «Bad Request (400)».
+    "newsroom.middleware.OversizedFormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -317,6 +320,16 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 # The photo desk's limits: a 61-megapixel camera file passes, a decompression bomb does not.
 NEWSROOM_MAX_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
 NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", 80_000_000))
+
+# Long reads: a story's text (its HTML, as stored) may be up to this many characters,
+# about 60,000 words; a longer one is refused on the body field. A form carrying the
+# longest one in 4-byte characters, percent-encoded as browsers send it, is under
+# 5 MB: forms are read up to 8 MB, and a larger one is shown again with a message
+# (newsroom.middleware.OversizedFormMiddleware), never a blank 400 page.
+NEWSROOM_MAX_BODY_CHARS = int(os.environ.get("NEWSROOM_MAX_BODY_CHARS", 400_000))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 8 * 1024 * 1024)
+)
 
 NEWSROOM_PUBLISHER = os.environ.get("NEWSROOM_PUBLISHER", "Newsroom")
 # The public address of the site, for every absolute link it gives away: canonical

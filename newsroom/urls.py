@@ -8,6 +8,7 @@ from django.views.static import serve
 
 from articles import sitemaps
 from articles.caching import reader_page
+from newsroom import admin as newsroom_admin
 
 # The 503 page, not a server error, when the database goes away outside a view.
 handler500 = "newsroom.views.server_error"
@@ -31,6 +32,11 @@ if settings.NEWSROOM_SERVE_UPLOADS:
 
 # Each language is an edition at its own address: / Russian, /kk/ Kazakh, /en/ English.
 urlpatterns += i18n_patterns(
+    # Before the admin's own: see newsroom.admin.view_on_site.
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(newsroom_admin.view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     prefix_default_language=False,

@@ -1,5 +1,6 @@
 from django import template
 
+from newsroom import models
 from newsroom.site import absolute_url
 
 register = template.Library()
@@ -9,3 +10,8 @@ register = template.Library()
 def absolute(path):
     """A path of this site as the address readers and search engines use."""
     return absolute_url(path)
+
+
+@register.filter
+def staff_name(person, viewer):
+    return models.staff_name(person, viewer)

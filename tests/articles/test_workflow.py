@@ -80,10 +80,11 @@ def test_a_reporter_cannot_touch_someone_elses_story_or_delete_one(
     client.post(ADD, story_form(status="draft", **{"bylines-0-author": other_reporter.author.pk}))
     theirs = Article.objects.get()
     client.force_login(reporter)
-    assert client.post(change_url(theirs), story_form(title="Моё")).status_code == 403
+    # Not theirs to see either: the story answers as one that does not exist.
+    assert client.post(change_url(theirs), story_form(title="Моё")).status_code == 404
     assert (
         client.post(f"/admin/articles/article/{theirs.pk}/delete/", {"post": "yes"}).status_code
-        == 403
+        == 404
     )
     assert Article.objects.get().title != "Моё"
 
@@ -117,7 +118,7 @@ def test_list_filters_by_state_and_mine_and_counts_waiting_reviews(client, repor
     mine = make_article("Моя заметка", published=False)
     mine.created_by = reporter
     mine.save()
-    client.force_login(reporter)
+    client.force_login(editor)
     listing = client.get("/admin/articles/article/")
     assert "1 материал ждёт проверки" in listing.content.decode()
 
@@ -127,7 +128,11 @@ def test_list_filters_by_state_and_mine_and_counts_waiting_reviews(client, repor
 
     assert titles(state="review") == {"Ждёт проверки"}
     assert titles(state="live") == {"Уже вышла"}
+    client.force_login(reporter)
     assert titles(mine="yes") == {"Моя заметка"}
+    # A reporter's list is their own work: colleagues' stories, even published ones, are not in it.
+    assert titles() == {"Моя заметка"}
+    assert "ждёт проверки" not in client.get("/admin/articles/article/").content.decode()
 
 
 def test_second_editors_stale_save_is_refused_and_the_first_ones_work_kept(client, editor):
@@ -230,7 +235,7 @@ def test_staff_preview_a_draft_as_readers_would_see_it_and_it_is_never_cached(cl
 def test_a_reporter_cannot_preview_someone_elses_story(client, reporter):
     story = make_article("Чужой черновик", published=False)
     client.force_login(reporter)
-    assert client.get(f"/admin/articles/article/{story.pk}/preview/").status_code == 403
+    assert client.get(f"/admin/articles/article/{story.pk}/preview/").status_code == 404
 
 
 def test_share_link_works_without_an_account_until_it_expires_or_is_revoked(client, editor):

@@ -1,11 +1,13 @@
 """Photographers upload and edit their own photos, see others', and never touch stories."""
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 
 from articles.models import Article, Section
 from media.models import Photo
 from newsroom.models import Author
-from tests.factories import make_article, make_photo, make_section
+from tests.factories import make_article, make_editor, make_photo, make_section
 from tests.media.conftest import fixture, upload
 
 pytestmark = pytest.mark.django_db
@@ -108,19 +110,49 @@ def test_photographers_crafted_posts_to_stories_are_refused(client, photographer
     assert Author.objects.get(pk=photographer.author.pk).name == "Данияр Сейітқали"
 
 
-def test_photographer_can_look_up_authors_to_credit_a_staff_photographer(client, photographer):
-    client.force_login(photographer)
-    response = client.get(
-        "/admin/autocomplete/",
-        {
-            "term": "Данияр",
-            "app_label": "media",
-            "model_name": "photo",
-            "field_name": "creator_author",
-        },
+def test_photographer_reads_no_author_records_and_no_login_names(
+    client, photographer, other_photographer
+):
+    theirs = make_photo(fixture("agency-iptc.jpg"), "theirs.jpg", uploaded_by=other_photographer)
+    mine = make_photo(uploaded_by=photographer)
+    LogEntry.objects.create(
+        user=other_photographer,
+        content_type=ContentType.objects.get_for_model(Photo),
+        object_id=str(theirs.pk),
+        object_repr=str(theirs),
+        action_flag=CHANGE,
     )
-    assert response.status_code == 200
-    assert [r["text"] for r in response.json()["results"]] == ["Данияр Сейітқали"]
+    client.force_login(photographer)
+    lookup = {"term": "", "app_label": "media", "model_name": "photo"}
+    assert (
+        client.get("/admin/autocomplete/", lookup | {"field_name": "creator_author"}).status_code
+        == 403
+    )
+    assert client.get("/admin/newsroom/author/").status_code == 403
+    author = f"/admin/newsroom/author/{other_photographer.author.pk}/change/"
+    assert client.get(author).status_code == 403
+
+    pages = [
+        "/admin/media/photo/",
+        f"/admin/media/photo/{theirs.pk}/change/",
+        f"/admin/media/photo/{theirs.pk}/history/",
+        f"/admin/media/photo/{mine.pk}/change/",
+        f"/admin/media/photo/describe/?id={mine.pk}",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        assert "aigul" not in text, url  # the colleague's login name
+    for url in (
+        f"/admin/media/photo/{theirs.pk}/change/",
+        f"/admin/media/photo/{theirs.pk}/history/",
+    ):
+        # The colleague, by the name bylines print.
+        assert "Айгүл Қасымова" in client.get(url).content.decode()
+    client.force_login(make_editor())
+    history = client.get(f"/admin/media/photo/{theirs.pk}/history/").content.decode()
+    assert "aigul" in history  # those who read staff records see login names
 
 
 def test_editor_changes_anyones_photo(client, editor, photographer):
