@@ -190,3 +190,24 @@ def unavailable_response(request):
 
 def first_line(error):
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+class SecurityHeadersMiddleware:
+    """
+    Permissions-Policy on every answer (Django has no setting for it), and the
+    admin's Content-Security-Policy: its scripts and the text editor set inline
+    styles, which readers' pages never need (newsroom/settings.py).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.NEWSROOM_PERMISSIONS_POLICY)
+        match = request.resolver_match
+        if match is not None and (
+            "admin" in match.namespaces or match.url_name == "two-factor-setup"
+        ):
+            response._csp_update = {"style-src": ["'unsafe-inline'"]}
+        return response

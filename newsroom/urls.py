@@ -8,6 +8,7 @@ from django.views.static import serve
 
 from articles import sitemaps
 from articles.caching import reader_page
+from newsroom import accounts
 
 # The 503 page, not a server error, when the database goes away outside a view.
 handler500 = "newsroom.views.server_error"
@@ -31,6 +32,12 @@ if settings.NEWSROOM_SERVE_UPLOADS:
 
 # Each language is an edition at its own address: / Russian, /kk/ Kazakh, /en/ English.
 urlpatterns += i18n_patterns(
+    # A staff member's own authenticator app (newsroom/accounts.py), beside the admin.
+    path(
+        "admin/two-factor/",
+        admin.site.admin_view(accounts.two_factor_setup),
+        name="two-factor-setup",
+    ),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     prefix_default_language=False,
