@@ -413,6 +413,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "newsroom.accounts.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsroom.accounts.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# Attempts during a lock-out are refused unread and do not prolong it: the time the
+# page gives is the time it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Failures are kept in the database (every process sees them); a success is not
 # written on every sign-in.
 AXES_DISABLE_ACCESS_LOG = True
