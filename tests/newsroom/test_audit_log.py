@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from reversion.models import Version
