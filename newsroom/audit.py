@@ -16,6 +16,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from newsroom.access_log import mask_path
 from newsroom.accounts import client_ip
 from newsroom.models import AuditEvent, User
 
@@ -38,7 +39,9 @@ class AuditMiddleware:
             _request.reset(token)
         match = request.resolver_match
         if response.status_code == 403 and match is not None and "admin" in match.namespaces:
-            record(Action.DENIED, request=request, detail=f"{request.method} {request.path}")
+            record(
+                Action.DENIED, request=request, detail=f"{request.method} {mask_path(request.path)}"
+            )
         return response
 
     def process_view(self, request, view, args, kwargs):

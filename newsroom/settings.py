@@ -420,6 +420,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # written on every sign-in.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_HTTP_RESPONSE_CODE = 429
+# Masked where axes writes a failed attempt down (the password always is): the code too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 
 # Two-factor authentication (django-otp, TOTP): optional for every staff member,
 # required of editors and superusers unless this is off. "Required" means the

@@ -116,3 +116,10 @@ def test_spoofed_forwarded_addresses_do_not_dodge_the_lock(client, settings):
         attempt(client, "wrong", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
     response = attempt(client, "wrong", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="10.9.9.9")
     assert response.status_code == 429
+
+
+def test_what_is_kept_of_a_failed_attempt_holds_no_password_or_code(client):
+    make_editor()
+    client.post(LOGIN, {"username": "editor", "password": "hunter2-secret", "otp_token": "493817"})
+    kept = AccessAttempt.objects.get().post_data
+    assert "hunter2-secret" not in kept and "493817" not in kept
