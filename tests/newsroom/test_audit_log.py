@@ -208,3 +208,18 @@ def test_the_database_refuses_to_change_an_entry(db):
         AuditEvent.objects.filter(pk=event.pk).update(actor="someone else")
     event.refresh_from_db()
     assert event.actor == ""
+
+
+def test_the_log_lists_any_number_of_entries_in_a_fixed_number_of_queries(
+    client, editor, django_assert_num_queries
+):
+    for n in range(40):
+        make_article(f"Новость {n}")
+    client.force_login(editor)
+    client.get("/admin/newsroom/auditevent/")  # the session's first page renews it
+    # session, user, the user's permissions (own and groups'), the count for the
+    # paginator, the page of entries
+    with django_assert_num_queries(6):
+        response = client.get("/admin/newsroom/auditevent/")
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == AuditEvent.objects.count() > 40
