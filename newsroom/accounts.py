@@ -40,19 +40,33 @@ def client_ip(request):
     gunicorn believes, FORWARDED_ALLOW_IPS), since anyone can send it.
     """
     address = request.META.get("REMOTE_ADDR", "") or ""
-    if address not in settings.NEWSROOM_TRUSTED_PROXIES:
+    if not is_trusted_proxy(address):
         return address or None
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     # The nearest hop not itself a trusted proxy: addresses further left were
     # written by whoever sent the request and prove nothing.
     for hop in reversed([part.strip() for part in forwarded.split(",")]):
-        if hop in settings.NEWSROOM_TRUSTED_PROXIES:
+        if hop and is_trusted_proxy(hop):
             continue
         try:
             return str(ipaddress.ip_address(hop))
         except ValueError:
             break
     return address or None
+
+
+def is_trusted_proxy(address):
+    """As gunicorn reads FORWARDED_ALLOW_IPS: addresses, networks (10.0.0.0/8), or "*"."""
+    for entry in settings.NEWSROOM_TRUSTED_PROXIES:
+        if entry == "*" or entry == address:
+            return True
+        if "/" in entry:
+            try:
+                if ipaddress.ip_address(address) in ipaddress.ip_network(entry, strict=False):
+                    return True
+            except ValueError:
+                continue
+    return False
 
 
 def is_editor(user):

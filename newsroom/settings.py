@@ -441,8 +441,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 # Browser features no page of the site uses (newsroom/middleware.py).
 NEWSROOM_PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-    "interest-cohort=(), browsing-topics=()"
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
 )
 if not DEBUG and env_flag("DJANGO_HTTPS"):
     SESSION_COOKIE_SECURE = True

@@ -107,6 +107,10 @@ def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_pro
     assert client_ip(Request("127.0.0.1", "not-an-address")) == "127.0.0.1"
     settings.NEWSROOM_TRUSTED_PROXIES = []
     assert client_ip(Request("127.0.0.1", "203.0.113.7")) == "127.0.0.1"
+    # A load balancer's network, as gunicorn reads FORWARDED_ALLOW_IPS.
+    settings.NEWSROOM_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    assert client_ip(Request("10.1.2.3", "203.0.113.7, 10.1.2.4")) == "203.0.113.7"
+    assert client_ip(Request("198.51.100.1", "203.0.113.7")) == "198.51.100.1"
 
 
 def test_spoofed_forwarded_addresses_do_not_dodge_the_lock(client, settings):
