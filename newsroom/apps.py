@@ -7,7 +7,8 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from newsroom import sqlite, tasks
+        from newsroom import audit, sqlite, tasks
 
         sqlite.connect()
         tasks.connect()
+        audit.connect()

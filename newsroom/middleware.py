@@ -1,5 +1,8 @@
+import base64
+import hashlib
 import logging
 import os
+import re
 import secrets
 import socket
 import time
@@ -229,3 +232,37 @@ def _declared_length(request):
 def _is_admin(path):
     language = get_language_from_path(path)
     return path.removeprefix(f"/{language}" if language else "").startswith("/admin/")
+
+
+class SecurityHeadersMiddleware:
+    """
+    Permissions-Policy on every answer (Django has no setting for it), and the
+    admin's Content-Security-Policy: its scripts and the text editor set inline
+    styles, which readers' pages never need (newsroom/settings.py); and the text
+    editor's import map, an inline script, is allowed by its own hash, so that no
+    other inline script runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.NEWSROOM_PERMISSIONS_POLICY)
+        match = request.resolver_match
+        if match is not None and (
+            "admin" in match.namespaces or match.url_name == "two-factor-setup"
+        ):
+            update = {"style-src": ["'unsafe-inline'"]}
+            if not response.streaming:
+                hashes = [
+                    f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
+                    for body in IMPORT_MAP.findall(response.content)
+                ]
+                if hashes:
+                    update["script-src"] = hashes
+            response._csp_update = update
+        return response
+
+
+IMPORT_MAP = re.compile(rb'<script type="importmap"[^>]*>(.*?)</script>', re.DOTALL)

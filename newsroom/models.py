@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -90,3 +91,44 @@ def staff_name(person, viewer=None):
         return f"{person.get_username()} ({full_name})" if full_name else person.get_username()
     author = Author.objects.filter(user=person).values_list("name", flat=True).first()
     return person.get_full_name() or author or gettext("a colleague")
+
+
+class AuditEvent(models.Model):
+    """
+    One thing done or refused that an editor may have to account for: who, what,
+    when, from where. Written by newsroom/audit.py, never changed afterwards (the
+    admin offers no change; the database refuses one, newsroom/migrations).
+    """
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", _("Published")
+        SCHEDULE = "schedule", _("Scheduled")
+        UNPUBLISH = "unpublish", _("Unpublished")
+        DELETE = "delete", _("Deleted")
+        RESTORE = "restore", _("Restored a version")
+        RECOVER = "recover", _("Recovered after deletion")
+        PERMISSIONS = "permissions", _("Permissions changed")
+        DENIED = "denied", _("Access denied")
+        LOGIN_FAILED = "login-failed", _("Wrong password")
+        LOCKED_OUT = "locked-out", _("Locked out")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # Names, not foreign keys: an entry outlives the account and the story it names.
+    actor = models.CharField(
+        _("who"), max_length=150, blank=True, help_text=_("Empty: the system itself.")
+    )
+    action = models.CharField(_("what"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("kind"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    detail = models.TextField(_("details"), blank=True)
+    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.object_repr}"

@@ -17,10 +17,18 @@ The one settings module. The environment chooses; nothing here is secret.
     NEWSROOM_FRONT_CACHE_DIR  nginx's proxy_cache_path on this machine, emptied on every change
     NEWSROOM_DB_POOL_SIZE   PostgreSQL connections each process may hold (0: no pool)
     NEWSROOM_DB_POOL_TIMEOUT  seconds a request waits for one before the 503 page
+    FORWARDED_ALLOW_IPS     proxies (as for gunicorn) whose X-Forwarded-For names the client
+    NEWSROOM_LOGIN_FAILURE_LIMIT    wrong passwords for one username from one address before
+                                    the lock-out
+    NEWSROOM_LOGIN_COOLOFF_MINUTES  how long a lock-out lasts
+    NEWSROOM_EDITORS_NEED_2FA       "0" lets editors and superusers in without a second factor
+    NEWSROOM_SESSION_IDLE_HOURS     a staff session ends after this long without a request
+    NEWSROOM_HSTS_SECONDS           Strict-Transport-Security's max-age under DJANGO_HTTPS
 """
 
 import os
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -88,6 +96,10 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -111,7 +123,18 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who is signed in with a second factor (request.user.is_verified()); the editor
+    # without one sent to set it up, and a staff session kept alive while used
+    # (newsroom/accounts.py).
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.accounts.StaffSessionMiddleware",
+    # Who did what from where, for the audit log (newsroom/audit.py).
+    "newsroom.audit.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "newsroom.middleware.SecurityHeadersMiddleware",
+    # Last: turns a locked-out sign-in into the login page saying so (newsroom/accounts.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -178,6 +201,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "newsroom.User"
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses every sign-in of a locked-out username from that address, first.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -382,16 +411,90 @@ NEWSROOM_PREVIEW_LINK_MAX_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_MAX_
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# The proxies believed about the client's address (X-Forwarded-For), the same list
+# gunicorn believes about the scheme (gunicorn.conf.py): nginx on this machine.
+NEWSROOM_TRUSTED_PROXIES = [
+    address.strip()
+    for address in os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1").split(",")
+    if address.strip()
+]
+
+# Sign-in throttling (django-axes): a username is locked out from one address after
+# this many wrong passwords in a row, for this long; `manage.py axes_reset_username`
+# lifts it sooner. The lock-out is the login page saying so (newsroom/accounts.py).
+AXES_FAILURE_LIMIT = env_number("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_number("NEWSROOM_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "newsroom.accounts.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.accounts.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lock-out are refused unread and do not prolong it: the time the
+# page gives is the time it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failures are kept in the database (every process sees them); a success is not
+# written on every sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_HTTP_RESPONSE_CODE = 429
+# Masked where axes writes a failed attempt down (the password always is): the code too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+
+# Two-factor authentication (django-otp, TOTP): optional for every staff member,
+# required of editors and superusers unless this is off. "Required" means the
+# password still signs them in, and the next page is the one that sets it up.
+NEWSROOM_EDITORS_NEED_2FA = env_flag("NEWSROOM_EDITORS_NEED_2FA", default=True)
+# The issuer an authenticator app shows next to the account.
+OTP_TOTP_ISSUER = os.environ.get("NEWSROOM_PUBLISHER", "Newsroom")
+
+# A staff session ends after a working day without an admin page (newsroom/accounts.py
+# renews it every few minutes of use); readers have no session.
+SESSION_COOKIE_AGE = int(env_number("NEWSROOM_SESSION_IDLE_HOURS", 10, float) * 3600)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of the site uses (newsroom/middleware.py).
+NEWSROOM_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
+)
 if not DEBUG and env_flag("DJANGO_HTTPS"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A year, once the site is known to work over HTTPS; subdomains are left to
+    # whoever runs them, and no preload list is joined on anyone's behalf.
+    SECURE_HSTS_SECONDS = env_number("NEWSROOM_HSTS_SECONDS", 31_536_000)
+    # check --deploy asks about both; they are the operator's decision (README).
+    SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+
+# Content-Security-Policy (django-csp). No inline script, handler or style on
+# readers' pages; the admin's scripts are files under /static/ too, and only its
+# inline styles are allowed (newsroom/middleware.py). Structured data
+# (application/ld+json) is data, never run, so CSP does not apply to it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if OBJECT_STORAGES:
+    # Photos come from the bucket's own address or its CDN.
+    public = OBJECT_STORAGES["default"]["OPTIONS"]
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"https://{public['custom_domain']}"
+        if public.get("custom_domain")
+        else public.get("endpoint_url") or "https:"
+    )
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from django.views.static import serve
 
 from articles import sitemaps
 from articles.caching import reader_page
+from newsroom import accounts
 from newsroom import admin as newsroom_admin
 
 # The 503 page, not a server error, when the database goes away outside a view.
@@ -36,6 +37,12 @@ urlpatterns += i18n_patterns(
     path(
         "admin/r/<path:content_type_id>/<path:object_id>/",
         admin.site.admin_view(newsroom_admin.view_on_site),
+    ),
+    # A staff member's own authenticator app (newsroom/accounts.py), beside the admin.
+    path(
+        "admin/two-factor/",
+        admin.site.admin_view(accounts.two_factor_setup),
+        name="two-factor-setup",
     ),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),

@@ -38,3 +38,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Background tasks run at once, inside the request that enqueues them, where a test
 # is not about the queue; tests/tasks/ put the database queue back and run workers.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Most tests are about something other than signing in; tests/newsroom/test_two_factor.py
+# turns the production default back on.
+NEWSROOM_EDITORS_NEED_2FA = False

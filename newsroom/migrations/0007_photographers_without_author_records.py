@@ -36,6 +36,6 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("newsroom", "0004_editors_see_tasks")]
+    dependencies = [("newsroom", "0006_audit_log_read_only")]
 
     operations = [migrations.RunPython(revoke, grant)]
