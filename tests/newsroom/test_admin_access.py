@@ -16,17 +16,20 @@ from datetime import timedelta
 
 import pytest
 import reversion
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from reversion.models import Version
 
 from articles.models import Article, Tag
+from newsroom.models import AuditEvent
 from tests.factories import (
     make_article,
     make_author,
@@ -130,6 +133,45 @@ ACCESS = {
     ("django_tasks_database_dbtaskresult_history", "task"): "login login 403 403 200 200",
     ("django_tasks_database_dbtaskresult_delete", "task"): "login login 403 403 403 403",
     ("django_tasks_database_dbtaskresult_redirect", "task"): "login login home home home home",
+    # The audit log: read by editors, changed by nobody, superusers included.
+    ("app_list", "axes"): "login login 404 404 404 200",
+    ("app_list", "otp_totp"): "login login 404 404 404 200",
+    ("newsroom_auditevent_changelist", "—"): "login login 403 403 200 200",
+    ("newsroom_auditevent_add", "—"): "login login 403 403 403 403",
+    ("newsroom_auditevent_change", "audit event"): "login login 403 403 200 200",
+    ("newsroom_auditevent_history", "audit event"): "login login 403 403 200 200",
+    ("newsroom_auditevent_delete", "audit event"): "login login 403 403 403 403",
+    ("newsroom_auditevent_redirect", "audit event"): "login login home home home home",
+    # Sign-in records and authenticators: superusers only (unlocking, a lost phone).
+    ("axes_accessattempt_changelist", "—"): "login login 403 403 403 200",
+    ("axes_accessattempt_add", "—"): "login login 403 403 403 403",
+    ("axes_accessattempt_change", "sign-in attempt"): "login login 403 403 403 200",
+    ("axes_accessattempt_history", "sign-in attempt"): "login login 403 403 403 200",
+    ("axes_accessattempt_delete", "sign-in attempt"): "login login 403 403 403 200",
+    ("axes_accessattempt_redirect", "sign-in attempt"): "login login home home home home",
+    ("axes_accesslog_changelist", "—"): "login login 403 403 403 200",
+    ("axes_accesslog_add", "—"): "login login 403 403 403 403",
+    ("axes_accesslog_change", "sign-in log"): "login login 403 403 403 200",
+    ("axes_accesslog_history", "sign-in log"): "login login 403 403 403 200",
+    ("axes_accesslog_delete", "sign-in log"): "login login 403 403 403 200",
+    ("axes_accesslog_redirect", "sign-in log"): "login login home home home home",
+    ("axes_accessfailurelog_changelist", "—"): "login login 403 403 403 200",
+    ("axes_accessfailurelog_add", "—"): "login login 403 403 403 403",
+    ("axes_accessfailurelog_change", "sign-in failure"): "login login 403 403 403 200",
+    ("axes_accessfailurelog_history", "sign-in failure"): "login login 403 403 403 200",
+    ("axes_accessfailurelog_delete", "sign-in failure"): "login login 403 403 403 200",
+    ("axes_accessfailurelog_redirect", "sign-in failure"): "login login home home home home",
+    ("otp_totp_totpdevice_changelist", "—"): "login login 403 403 403 200",
+    ("otp_totp_totpdevice_add", "—"): "login login 403 403 403 200",
+    ("otp_totp_totpdevice_change", "colleague's phone"): "login login 403 403 403 200",
+    ("otp_totp_totpdevice_history", "colleague's phone"): "login login 403 403 403 200",
+    ("otp_totp_totpdevice_delete", "colleague's phone"): "login login 403 403 403 200",
+    ("otp_totp_totpdevice_config", "colleague's phone"): "login login 403 403 403 200",
+    ("otp_totp_totpdevice_qrcode", "colleague's phone"): "login login 403 403 403 200",
+    (
+        "otp_totp_totpdevice_redirect",
+        "colleague's phone",
+    ): "login login home home home home",
 }
 
 
@@ -199,6 +241,17 @@ class Newsroom:
             status=TaskResultStatus.FAILED,
             worker_ids=["a"],
         )
+        self.audit_event = AuditEvent.objects.create(
+            action=AuditEvent.Action.PUBLISH, actor="aigerim", object_repr="Открытый материал"
+        )
+        self.attempt = AccessAttempt.objects.create(
+            username="daniyar", ip_address="203.0.113.7", failures_since_start=1
+        )
+        self.access_log = AccessLog.objects.create(username="daniyar", ip_address="203.0.113.7")
+        self.failure = AccessFailureLog.objects.create(
+            username="daniyar", ip_address="203.0.113.7", locked_out=False
+        )
+        self.device = TOTPDevice.objects.create(user=self.colleague, name="Телефон")
         self.section = section
         self.author = make_author("Внештатный автор", portrait=False)
         # What no reporter may read, and no photographer.
@@ -232,6 +285,11 @@ class Newsroom:
             "user": self.colleague,
             "group": Group.objects.get(name="Editors"),
             "task": self.task,
+            "audit event": self.audit_event,
+            "sign-in attempt": self.attempt,
+            "sign-in log": self.access_log,
+            "sign-in failure": self.failure,
+            "colleague's phone": self.device,
         }
         if name == "catch-all":
             return [("—", "/admin/no-such-page/")]
@@ -241,7 +299,15 @@ class Newsroom:
         if name == "app_list":
             return [
                 (label, reverse("admin:app_list", args=[label]))
-                for label in ["articles", "auth", "media", "newsroom", "django_tasks_database"]
+                for label in [
+                    "articles",
+                    "auth",
+                    "media",
+                    "newsroom",
+                    "django_tasks_database",
+                    "axes",
+                    "otp_totp",
+                ]  # fmt: skip
             ]
         if name == "view_on_site":
             return [
@@ -286,6 +352,11 @@ def _owner_of(name, objects):
         "auth_user": "user",
         "auth_group": "group",
         "django_tasks_database_dbtaskresult": "task",
+        "newsroom_auditevent": "audit event",
+        "axes_accessattempt": "sign-in attempt",
+        "axes_accesslog": "sign-in log",
+        "axes_accessfailurelog": "sign-in failure",
+        "otp_totp_totpdevice": "colleague's phone",
     }
     return next(what for prefix, what in model.items() if name.startswith(prefix))
 
