@@ -22,11 +22,12 @@ def sections_of(request):
             request._navigation_sections = edition_sections()
         else:
             key = (state.token, get_language())
-            if key not in _SECTIONS_BY_STATE:
-                if not any(token == state.token for token, _language in _SECTIONS_BY_STATE):
-                    _SECTIONS_BY_STATE.clear()
-                _SECTIONS_BY_STATE[key] = edition_sections()
-            request._navigation_sections = _SECTIONS_BY_STATE[key]
+            sections = _SECTIONS_BY_STATE.get(key)
+            if sections is None:
+                if not any(token == state.token for token, _language in list(_SECTIONS_BY_STATE)):
+                    _SECTIONS_BY_STATE.clear()  # an older state's: never asked for again
+                sections = _SECTIONS_BY_STATE[key] = edition_sections()
+            request._navigation_sections = sections
     return request._navigation_sections
 
 
