@@ -184,21 +184,24 @@ class Photo(Credited):
         super().save(*args, **kwargs)
         if renew:
             self.renew_renditions()
-        self._rendered_from = {name: getattr(self, name) for name in RENDERED_FROM}
+        self._as_loaded = (RENDERED_FROM, [getattr(self, name) for name in RENDERED_FROM])
 
     @classmethod
     def from_db(cls, db, field_names, values):
         photo = super().from_db(db, field_names, values)
-        loaded = dict(zip(field_names, values, strict=True))
-        photo._rendered_from = {name: loaded[name] for name in RENDERED_FROM if name in loaded}
-        # As loaded, to tell whether a save changes what the renditions show.
+        # As loaded, to tell whether a save changes what the renditions show
+        # (kept as given: a list page loads thirty photos and saves none).
+        photo._as_loaded = (field_names, values)
         return photo
 
     def _renditions_outdated(self, update_fields):
         """Whether this save changes what the renditions show."""
-        loaded = self.__dict__.get("_rendered_from", {})
+        names, values = self.__dict__.get("_as_loaded", ((), ()))
         saved = RENDERED_FROM if update_fields is None else set(update_fields)
-        return any(name in saved and getattr(self, name) != value for name, value in loaded.items())
+        return any(
+            name in RENDERED_FROM and name in saved and getattr(self, name) != value
+            for name, value in zip(names, values, strict=True)
+        )
 
     @property
     def file_name(self):
