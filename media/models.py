@@ -1,6 +1,8 @@
 import hashlib
+import logging
 import posixpath
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -11,12 +13,16 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
+from django_tasks.exceptions import InvalidTaskError
 
 from media import credits, imaging
 from media.signals import renditions_recorded
 from media.specs import ADMIN_THUMBNAILS, crop_box_size
+
+logger = logging.getLogger(__name__)
 
 TOKEN_LENGTH = 16
 
@@ -352,12 +358,18 @@ class Photo(Credited):
         Renditions that show an old picture or an old credit: they go, files and
         all, and the photo's renditions get a new address.
 
-        The files go when the transaction commits, after the pages that link
-        them are retired: the save that changed the photo retired them first
-        (articles/caching.py, on the same commit).
+        The files go after the pages that link them are retired: the save that
+        changed the photo retired them first (articles/caching.py, on the same
+        commit), and a page a reader opened just before may still load its
+        images for a while (OLD_RENDITIONS_KEPT).
         """
+        names = []
         for rendition in Rendition.objects.filter(photo=self):
+            rendition.file_outlives_row = True
             rendition.delete()
+            names.append(rendition.file.name)
+        if names:
+            transaction.on_commit(lambda: delete_rendition_files_later(names), robust=True)
         self._prefetched_objects_cache = {}
         self.token = new_token()
         self.made_specs = ""
@@ -424,5 +436,28 @@ def delete_original(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Rendition)
 def delete_rendition_file(sender, instance, **kwargs):
+    if getattr(instance, "file_outlives_row", False):
+        return  # Photo.forget_renditions() deletes it later
     storage, name = instance.file.storage, instance.file.name
     transaction.on_commit(lambda: storage.delete(name))
+
+
+# How long the files of renditions that show an old picture or credit outlive
+# them: a page opened just before the change loads its lazy images as the
+# reader scrolls, and would show holes.
+OLD_RENDITIONS_KEPT = timedelta(hours=1)
+
+
+def delete_rendition_files_later(names):
+    from media.tasks import delete_rendition_files
+
+    try:
+        task = delete_rendition_files.using(run_after=timezone.now() + OLD_RENDITIONS_KEPT)
+    except InvalidTaskError:
+        task = delete_rendition_files  # a queue that runs tasks at once (tests) has no later
+    try:
+        task.enqueue(names)
+    except Exception:
+        # The queue is away: the files go now, rather than stay forever.
+        logger.exception("Could not queue the deletion of %d old renditions.", len(names))
+        delete_rendition_files.call(names)
