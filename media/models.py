@@ -190,7 +190,11 @@ class Photo(Credited):
         super().save(*args, **kwargs)
         if renew:
             self.renew_renditions()
-        self._as_loaded = (RENDERED_FROM, [getattr(self, name) for name in RENDERED_FROM])
+        self._remember_as_loaded()
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._remember_as_loaded()
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -199,6 +203,11 @@ class Photo(Credited):
         # (kept as given: a list page loads thirty photos and saves none).
         photo._as_loaded = (field_names, values)
         return photo
+
+    def _remember_as_loaded(self):
+        deferred = self.get_deferred_fields()
+        names = [name for name in RENDERED_FROM if name not in deferred]
+        self._as_loaded = (names, [getattr(self, name) for name in names])
 
     def _renditions_outdated(self, update_fields):
         """Whether this save changes what the renditions show."""
