@@ -178,9 +178,14 @@ def incomplete():
     return condition
 
 
+def blank(value):
+    """The Q's twin in Python: the same pattern."""
+    return re.search(BLANK, value) is not None
+
+
 def is_complete(photo):
-    """incomplete()'s twin in Python, for Photo.is_complete: the same pattern."""
-    return not any(re.search(BLANK, getattr(photo, name)) for name in REQUIRED)
+    """Not incomplete(), in Python: for Photo.is_complete."""
+    return not any(blank(getattr(photo, name)) for name in REQUIRED)
 
 
 # Printing a credit ------------------------------------------------------------------
@@ -206,7 +211,7 @@ def structured_data(photo, absolute_url):
     data = {
         entry.schema: getattr(photo, entry.name)
         for entry in FIELDS
-        if entry.schema and getattr(photo, entry.name).strip()
+        if entry.schema and not blank(getattr(photo, entry.name))
     }
     author = photo.creator_author if photo.creator_author_id else None
     if "creator" in data or author is not None:

@@ -273,7 +273,7 @@ def xmp_packet(credit):
     written = [
         entry
         for entry in credits.FIELDS
-        if entry.in_renditions and credit.get(entry.name) and credit[entry.name].strip()
+        if entry.in_renditions and not credits.blank(credit.get(entry.name) or "")
     ]
     body = "".join(
         f"<{entry.xmp}>{forms[entry.xmp_form].format(escape(credit[entry.name]))}</{entry.xmp}>"
