@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, Byline, TaggedArticle, author_pages
 from articles.templatetags.stories import story_body, xml_text
+from media import credits
 from media.models import Rendition
 from media.specs import SHARE_SIZE, SHARE_SPEC
 from newsroom.site import absolute_url
@@ -219,11 +220,11 @@ def feed_html(article):
 def figure(photo, alt, caption):
     return format_html(
         '<figure><img src="{}" alt="{}" width="{}" height="{}">'
-        '<figcaption>{}<span class="copyright">{}</span></figcaption></figure>',
+        "<figcaption>{}{}</figcaption></figure>",
         absolute_url(photo.rendition_url(SHARE_SPEC)),
         alt,
         SHARE_SIZE[0],
         SHARE_SIZE[1],
         format_html("{} ", caption) if caption else "",
-        photo.credit_line,
+        credits.credit_html(photo, feed=True),
     )

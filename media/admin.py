@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from media import storage
+from media import credits, storage
 from media.forms import (
     PhotoDescriptionForm,
     PhotoForm,
@@ -79,21 +79,8 @@ class PhotoAdmin(ModelAdmin):
     # «usage» is drawn for the person looking (_usage_field).
     readonly_fields = ["preview", "usage", "file_details", "uploader", "created_at"]
     fieldsets = [
-        (None, {"fields": ["preview", "focal_x", "focal_y", "description", "alt_text"]}),
-        (
-            _("Credit"),
-            {
-                "fields": [
-                    "credit_line",
-                    "creator",
-                    "creator_author",
-                    "source",
-                    "copyright_notice",
-                    "usage_terms",
-                    "date_taken",
-                ]
-            },
-        ),
+        (None, {"fields": ["preview", "focal_x", "focal_y", *credits.names(describes=True)]}),
+        (_("Credit"), {"fields": credits.names(describes=False)}),
         (_("Where it is used"), {"fields": ["usage"]}),
         (_("File"), {"fields": ["replace_file", "file_details", "uploader", "created_at"]}),
     ]

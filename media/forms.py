@@ -7,16 +7,15 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from media import imaging
+from media import credits, imaging
 from media.models import Photo, Rendition
-from media.specs import ADMIN_THUMBNAILS
 
 
 @dataclass
@@ -147,27 +146,18 @@ class PhotoDescriptionForm(forms.ModelForm):
 
     class Meta:
         model = Photo
-        fields = [
-            "description",
-            "alt_text",
-            "credit_line",
-            "creator",
-            "creator_author",
-            "source",
-            "copyright_notice",
-            "usage_terms",
-            "date_taken",
-        ]
+        fields = credits.NAMES
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 2}),
-            "usage_terms": forms.Textarea(attrs={"rows": 2}),
+            entry.name: forms.Textarea(attrs={"rows": 2})
+            for entry in credits.FIELDS
+            if isinstance(entry.field, models.TextField)
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The database lets a fresh upload wait for them; a person saving the form may not.
         # (A read-only view of someone else's photo has no fields at all.)
-        for name in ("alt_text", "credit_line"):
+        for name in credits.REQUIRED:
             if name in self.fields:
                 self.fields[name].required = True
 
@@ -200,19 +190,18 @@ class PhotoForm(PhotoDescriptionForm):
         return upload
 
     def save(self, commit=True):
+        # The photo renews its renditions itself when the picture or the credit
+        # they carry changes (Photo.save); the form looks after the old files.
         photo = super().save(commit=False)
         upload = self.cleaned_data.get("replace_file")
         old_files = [photo.original.name, photo.working_copy.name] if photo.pk else []
-        picture_changed = isinstance(upload, CheckedUpload) or {"focal_x", "focal_y"} & set(
-            self.changed_data
-        )
         if isinstance(upload, CheckedUpload):
             photo.set_original(upload.data, upload.name, upload.inspection)
         if commit:
             photo.save()
-            self._after_save(photo, picture_changed, upload, old_files)
+            self._after_save(photo, upload, old_files)
         else:
-            self.save_m2m = lambda: self._after_save(photo, picture_changed, upload, old_files)
+            self.save_m2m = lambda: self._after_save(photo, upload, old_files)
         return photo
 
     def discard_new_files(self, photo):
@@ -223,12 +212,7 @@ class PhotoForm(PhotoDescriptionForm):
         for name in photo.__dict__.get("_stored_renditions", []):
             renditions.delete(name)
 
-    def _after_save(self, photo, picture_changed, upload, old_files):
-        if picture_changed and photo.pk:
-            photo.forget_renditions()
-            photo.save(update_fields=["token"])
-            photo.make_renditions(ADMIN_THUMBNAILS)
-            photo.make_renditions_later()
+    def _after_save(self, photo, upload, old_files):
         if isinstance(upload, CheckedUpload):
             # The old file and its working copy go once the new ones are committed.
             storage = photo.original.storage

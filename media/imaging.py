@@ -33,6 +33,7 @@ from PIL import (
     UnidentifiedImageError,
 )
 
+from media import credits
 from media.specs import RATIOS, SHARE, SHARE_SIZE, crop_box_size
 
 ACCEPTED_FORMATS = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp", "AVIF": "avif"}
@@ -121,17 +122,6 @@ XMP_NAMESPACES = {
     "exif": "http://ns.adobe.com/exif/1.0/",
 }
 
-# Our field: where the IPTC Photo Metadata Standard keeps it, in XMP, IIM and EXIF.
-CREDIT_FIELDS = {
-    "creator": ("dc:creator", (2, 80), 0x013B),
-    "credit_line": ("photoshop:Credit", (2, 110), None),
-    "source": ("photoshop:Source", (2, 115), None),
-    "copyright_notice": ("dc:rights", (2, 116), 0x8298),
-    "usage_terms": ("xmpRights:UsageTerms", None, None),
-    "description": ("dc:description", (2, 120), 0x010E),
-    "alt_text": ("Iptc4xmpCore:AltTextAccessibility", None, None),
-}
-
 
 def read_metadata(image):
     """Credit fields from the file: XMP first, then IPTC, then EXIF, as the standard advises."""
@@ -139,10 +129,10 @@ def read_metadata(image):
     iptc = _read_iptc(image)
     exif = _read_exif(image)
     metadata = {}
-    for name, (xmp_key, iptc_key, exif_tag) in CREDIT_FIELDS.items():
-        for value in (xmp.get(xmp_key), iptc.get(iptc_key), exif.get(exif_tag)):
+    for entry in credits.IN_FILES:
+        for value in (xmp.get(entry.xmp), iptc.get(entry.iptc), exif.get(entry.exif)):
             if value and value.strip():
-                metadata[name] = _clean_text(value)
+                metadata[entry.name] = _clean_text(value)
                 break
     date_taken = (
         _parse_date(xmp.get("photoshop:DateCreated"))
@@ -231,7 +221,7 @@ def _decode(raw, utf8_declared):
 def _read_exif(image):
     try:
         exif = image.getexif()
-        values = {tag: exif.get(tag) for tag in (0x010E, 0x013B, 0x8298)}
+        values = {entry.exif: exif.get(entry.exif) for entry in credits.IN_FILES if entry.exif}
         values["DateTimeOriginal"] = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)
     except DECODING_ERRORS:
         return {}
@@ -274,29 +264,25 @@ def _parse_iptc_date(date, time):
 
 
 def xmp_packet(credit):
-    """Credit and copyright as XMP, the only metadata a rendition carries."""
-
-    def simple(tag, value):
-        return f"<{tag}>{escape(value)}</{tag}>"
-
-    def ordered(tag, value):
-        return f"<{tag}><rdf:Seq><rdf:li>{escape(value)}</rdf:li></rdf:Seq></{tag}>"
-
-    def language_alternatives(tag, value):
-        item = f'<rdf:li xml:lang="x-default">{escape(value)}</rdf:li>'
-        return f"<{tag}><rdf:Alt>{item}</rdf:Alt></{tag}>"
-
-    properties = [
-        (ordered, "dc:creator", "creator"),
-        (language_alternatives, "dc:rights", "copyright_notice"),
-        (language_alternatives, "xmpRights:UsageTerms", "usage_terms"),
-        (simple, "photoshop:Credit", "credit_line"),
-        (simple, "photoshop:Source", "source"),
+    """The credit a rendition carries (media/credits.py), as XMP: its only metadata."""
+    forms = {
+        "text": "{}",
+        "seq": "<rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq>",
+        "alt": '<rdf:Alt><rdf:li xml:lang="x-default">{}</rdf:li></rdf:Alt>',
+    }
+    written = [
+        entry
+        for entry in credits.FIELDS
+        if entry.in_renditions and not credits.blank(credit.get(entry.name) or "")
     ]
-    body = "".join(kind(tag, credit[key]) for kind, tag, key in properties if credit.get(key))
-    namespaces = " ".join(
-        f'xmlns:{prefix}="{XMP_NAMESPACES[prefix]}"' for prefix in ("dc", "photoshop", "xmpRights")
+    body = "".join(
+        f"<{entry.xmp}>{forms[entry.xmp_form].format(escape(credit[entry.name]))}</{entry.xmp}>"
+        for entry in written
     )
+    prefixes = sorted(
+        {entry.xmp.partition(":")[0] for entry in credits.FIELDS if entry.in_renditions}
+    )
+    namespaces = " ".join(f'xmlns:{prefix}="{XMP_NAMESPACES[prefix]}"' for prefix in prefixes)
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
         f'<x:xmpmeta xmlns:x="{XMP_NAMESPACES["x"]}"><rdf:RDF xmlns:rdf="{XMP_NAMESPACES["rdf"]}">'

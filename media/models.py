@@ -1,6 +1,8 @@
 import hashlib
+import logging
 import posixpath
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -11,25 +13,18 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
+from django_tasks.exceptions import InvalidTaskError
 
-from media import imaging
+from media import credits, imaging
 from media.signals import renditions_recorded
 from media.specs import ADMIN_THUMBNAILS, crop_box_size
-from newsroom.models import Author
+
+logger = logging.getLogger(__name__)
 
 TOKEN_LENGTH = 16
-CREDIT_FIELDS = (
-    "creator",
-    "credit_line",
-    "source",
-    "copyright_notice",
-    "usage_terms",
-    "description",
-    "alt_text",
-    "date_taken",
-)
 
 
 def originals_storage():
@@ -61,7 +56,7 @@ class PhotoQuerySet(models.QuerySet):
         return self.filter(uploaded_by=user)
 
     def incomplete(self):
-        return self.filter(Q(alt_text="") | Q(credit_line=""))
+        return self.filter(credits.incomplete())
 
     def create_from_file(self, data, name, *, uploaded_by=None, inspection=None, **fields):
         """
@@ -106,7 +101,22 @@ def usage_relations():
     ]
 
 
-class Photo(models.Model):
+# What the renditions show: a save that changes any of these renews them.
+RENDERED_FROM = ("file_hash", "focal_x", "focal_y", *credits.IN_RENDITIONS)
+
+
+class Credited(models.Model):
+    """What an editor says about a photo: the fields of media/credits.py, in its order."""
+
+    class Meta:
+        abstract = True
+
+
+for entry in credits.FIELDS:
+    Credited.add_to_class(entry.name, entry.field)
+
+
+class Photo(Credited):
     """A photo in the library, credited as the trade's metadata standard (IPTC) names it."""
 
     original = models.FileField(
@@ -124,49 +134,6 @@ class Photo(models.Model):
     file_size = models.PositiveBigIntegerField(_("file size"), editable=False)
     width = models.PositiveIntegerField(_("width"), editable=False)
     height = models.PositiveIntegerField(_("height"), editable=False)
-    description = models.TextField(
-        _("description"),
-        blank=True,
-        help_text=_(
-            "What the photo shows, in a sentence: the default caption (IPTC «Description»)."
-        ),
-    )
-    alt_text = models.CharField(
-        _("alt text"),
-        max_length=300,
-        blank=True,
-        help_text=_("What a reader who cannot see the photo needs to know about it."),
-    )
-    credit_line = models.CharField(
-        _("credit line"),
-        max_length=200,
-        blank=True,
-        help_text=_("Printed after «Фото:», for example «akorda.kz» or the photographer's name."),
-    )
-    creator = models.CharField(
-        _("creator"),
-        max_length=200,
-        blank=True,
-        help_text=_("The photographer, as IPTC «Creator»."),
-    )
-    creator_author = models.ForeignKey(
-        Author,
-        verbose_name=_("staff photographer"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="photos",
-        help_text=_("Set when the photographer is on staff: the credit links to their page."),
-    )
-    source = models.CharField(
-        _("source"),
-        max_length=200,
-        blank=True,
-        help_text=_("Who supplied the photo, for example a press service or an agency."),
-    )
-    copyright_notice = models.CharField(_("copyright notice"), max_length=300, blank=True)
-    usage_terms = models.TextField(_("usage terms"), blank=True)
-    date_taken = models.DateTimeField(_("date taken"), null=True, blank=True)
     focal_x = models.FloatField(
         _("focal point, across"),
         default=0.5,
@@ -219,7 +186,37 @@ class Photo(models.Model):
                 for field in self._meta.concrete_fields
                 if not field.primary_key and field.name != "made_specs"
             ]
+        renew = self.pk is not None and self._renditions_outdated(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+        if renew:
+            self.renew_renditions()
+        self._remember_as_loaded()
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._remember_as_loaded()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        photo = super().from_db(db, field_names, values)
+        # As loaded, to tell whether a save changes what the renditions show
+        # (kept as given: a list page loads thirty photos and saves none).
+        photo._as_loaded = (field_names, values)
+        return photo
+
+    def _remember_as_loaded(self):
+        deferred = self.get_deferred_fields()
+        names = [name for name in RENDERED_FROM if name not in deferred]
+        self._as_loaded = (names, [getattr(self, name) for name in names])
+
+    def _renditions_outdated(self, update_fields):
+        """Whether this save changes what the renditions show."""
+        names, values = self.__dict__.get("_as_loaded", ((), ()))
+        saved = RENDERED_FROM if update_fields is None else set(update_fields)
+        return any(
+            name in RENDERED_FROM and name in saved and getattr(self, name) != value
+            for name, value in zip(names, values, strict=True)
+        )
 
     @property
     def file_name(self):
@@ -231,17 +228,18 @@ class Photo(models.Model):
     @property
     def is_complete(self):
         """A photo may appear on a published page only with alt text and a credit."""
-        return bool(self.alt_text.strip() and self.credit_line.strip())
+        return credits.is_complete(self)
 
     @property
     def credit(self):
-        return {name: getattr(self, name) for name in CREDIT_FIELDS if name != "date_taken"}
+        return credits.of(self)
 
     def fill_credit(self, metadata, uploader=None):
         """Fill empty credit fields from the file, then from the uploader's author profile."""
         for name, value in metadata.items():
-            if name in CREDIT_FIELDS and not getattr(self, name):
-                setattr(self, name, value[:300] if isinstance(value, str) else value)
+            if name in credits.NAMES and not getattr(self, name):
+                limit = self._meta.get_field(name).max_length
+                setattr(self, name, value[:limit] if isinstance(value, str) and limit else value)
         author = getattr(uploader, "author", None) if uploader else None
         if author and not metadata.get("creator") and not metadata.get("credit_line"):
             self.creator = self.creator or author.name
@@ -354,14 +352,37 @@ class Photo(models.Model):
             "media:rendition", kwargs={"pk": self.pk, "token": self.token, "name": spec.name}
         )
 
+    def renew_renditions(self):
+        """
+        Every rendition made again, at a new address: browsers and caches keep a
+        rendition for a year without asking, so one is never changed in place.
+        The admin's thumbnails come at once, the others from the queue.
+        """
+        self.forget_renditions()
+        self.make_renditions(ADMIN_THUMBNAILS)
+        self.make_renditions_later()
+
     def forget_renditions(self):
-        """Renditions of an old file or an old focal point: they go, files and all."""
+        """
+        Renditions that show an old picture or an old credit: they go, files and
+        all, and the photo's renditions get a new address.
+
+        The files go after the pages that link them are retired: the save that
+        changed the photo retired them first (articles/caching.py, on the same
+        commit), and a page a reader opened just before may still load its
+        images for a while (OLD_RENDITIONS_KEPT).
+        """
+        names = []
         for rendition in Rendition.objects.filter(photo=self):
+            rendition.file_outlives_row = True
             rendition.delete()
+            names.append(rendition.file.name)
+        if names:
+            transaction.on_commit(lambda: delete_rendition_files_later(names), robust=True)
         self._prefetched_objects_cache = {}
         self.token = new_token()
         self.made_specs = ""
-        Photo.objects.filter(pk=self.pk).update(made_specs="")
+        Photo.objects.filter(pk=self.pk).update(token=self.token, made_specs="")
 
     def delete_files(self):
         for file in (self.original, self.working_copy):
@@ -424,5 +445,28 @@ def delete_original(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Rendition)
 def delete_rendition_file(sender, instance, **kwargs):
+    if getattr(instance, "file_outlives_row", False):
+        return  # Photo.forget_renditions() deletes it later
     storage, name = instance.file.storage, instance.file.name
     transaction.on_commit(lambda: storage.delete(name))
+
+
+# How long the files of renditions that show an old picture or credit outlive
+# them: a page opened just before the change loads its lazy images as the
+# reader scrolls, and would show holes.
+OLD_RENDITIONS_KEPT = timedelta(hours=1)
+
+
+def delete_rendition_files_later(names):
+    from media.tasks import delete_rendition_files
+
+    try:
+        task = delete_rendition_files.using(run_after=timezone.now() + OLD_RENDITIONS_KEPT)
+    except InvalidTaskError:
+        task = delete_rendition_files  # a queue that runs tasks at once (tests) has no later
+    try:
+        task.enqueue(names)
+    except Exception:
+        # The queue is away: the files go now, rather than stay forever.
+        logger.exception("Could not queue the deletion of %d old renditions.", len(names))
+        delete_rendition_files.call(names)

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from media.models import Photo
+from media.models import Photo, Rendition
 from media.specs import standard_specs
 
 
@@ -28,3 +28,15 @@ def make_renditions(photo_id, token):
         current.record_made_specs()
         return 0
     return len(made)
+
+
+@task()
+def delete_rendition_files(names):
+    """
+    The files of renditions that showed an old picture or credit, once no page
+    links them any more. Queued by Photo.forget_renditions(); safe to run twice.
+    """
+    storage = Rendition._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
+    return len(names)

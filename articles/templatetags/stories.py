@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from articles import fragments, search
 from articles.fragments import KeptStory, Memo
 from articles.models import body_photo_ids
+from media import credits
 from media.models import Photo
 from media.specs import SHARE_SIZE
 from newsroom.site import absolute_url
@@ -218,7 +219,7 @@ def story_structured_data(article, bylines, tags, image_url=None):
                 "width": SHARE_SIZE[0],
                 "height": SHARE_SIZE[1],
                 "caption": article.lead_photo_text,
-                "creditText": article.lead_photo.credit_line,
+                **credits.structured_data(article.lead_photo, absolute_url),
             }
         ]
     if tags:

@@ -1,9 +1,16 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from media import credits
 from media.specs import ADMIN_THUMBNAILS, USAGES
 
 register = template.Library()
+
+
+@register.simple_tag
+def photo_credit(photo):
+    """«Фото: akorda.kz» under a photo, as feeds print it too (media/credits.py)."""
+    return credits.credit_html(photo)
 
 
 @register.simple_tag

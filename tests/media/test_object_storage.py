@@ -13,11 +13,12 @@ from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image
 
-from media.imaging import drawn_landscape
+from media.imaging import drawn_landscape, read_metadata
 from media.models import Photo
 from media.specs import SHARE_SPEC, parse
 from tests.factories import make_article, make_photo
 from tests.media.conftest import upload
+from tests.media.test_permissions import photo_data
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,26 @@ def test_an_object_store_that_refuses_the_upload_leaves_no_photo_and_no_object(
     ]
     assert not Photo.objects.exists()
     assert keys(object_storage, "originals") == [], "the original went with its row"
+
+
+def test_a_corrected_credit_leaves_only_renditions_carrying_it_in_the_bucket(
+    client, editor, object_storage, django_capture_on_commit_callbacks
+):
+    photo = make_photo(credit_line="OLD CREDIT")
+    photo.make_renditions([parse("16x9-320.webp"), parse("original-480.jpg")])
+    old_token = photo.token
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/media/photo/{photo.pk}/change/", photo_data(photo, credit_line="NEW CREDIT")
+        )
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    public = keys(object_storage, "public")
+    assert not any(f"/{old_token}/" in key for key in public), "no object of the old credit left"
+    assert public == sorted(photo.renditions.values_list("file", flat=True))
+    for key in public:
+        if key.endswith((".jpg", ".webp")):
+            body = object_storage["client"].get_object(Bucket=object_storage["public"], Key=key)
+            image = Image.open(io.BytesIO(body["Body"].read()))
+            assert read_metadata(image)["credit_line"] == "NEW CREDIT", key

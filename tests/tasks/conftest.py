@@ -4,6 +4,8 @@ from importlib import import_module
 import pytest
 from django.core.management import call_command
 
+from tests.media.conftest import stored_files  # noqa: F401 (a fixture the task tests use too)
+
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 

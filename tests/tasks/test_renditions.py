@@ -1,10 +1,14 @@
 """A photo's renditions are made by a worker, right after the upload commits."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from media.models import Photo
+from media.models import OLD_RENDITIONS_KEPT, Photo
 from media.specs import ADMIN_THUMBNAILS, standard_specs
 from tests.factories import make_photo
 from tests.media.conftest import fixture, upload
@@ -184,3 +188,60 @@ def test_an_upload_goes_through_when_the_queue_is_away(
     photo = Photo.objects.get()
     assert photo.renditions.count() == len(ADMIN_THUMBNAILS), "the editor still sees it"
     assert "the task table is locked" in caplog.text, "and the failure is logged"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_corrected_credits_old_renditions_stay_an_hour_for_pages_already_open(
+    client, database_queue, newsroom_roles, editor, stored_files
+):
+    before = set(stored_files())
+    photo = make_photo(credit_line="OLD CREDIT")
+    run_worker()
+    old_files = set(stored_files()) - before - {photo.original.path}
+    assert len(old_files) == len(standard_specs())
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/media/photo/{photo.pk}/change/", photo_data(photo, credit_line="NEW CREDIT")
+    )
+    assert response.status_code == 302
+
+    run_worker()  # the new renditions; the old files are not due to go yet
+    photo.refresh_from_db()
+    assert photo.renditions.count() == len(standard_specs())
+    assert old_files <= set(stored_files()), "a page opened before the change still loads"
+    [deletion] = DBTaskResult.objects.filter(task_path="media.tasks.delete_rendition_files")
+    assert deletion.status == TaskResultStatus.READY
+    wait = deletion.run_after - timezone.now()
+    assert timedelta(minutes=59) < wait <= OLD_RENDITIONS_KEPT
+
+    with time_machine.travel(deletion.run_after + timedelta(seconds=1)):
+        run_worker()
+    assert DBTaskResult.objects.get(pk=deletion.pk).status == TaskResultStatus.SUCCESSFUL
+    storage = photo.renditions.first().file.storage
+    assert set(stored_files()) - before == {
+        storage.path(rendition.file.name) for rendition in photo.renditions.all()
+    } | {photo.original.path}, "the old files are gone, and no other"
+
+
+def test_old_renditions_go_at_once_when_the_queue_is_away(
+    client, editor, database_queue, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from django.db import DatabaseError
+    from django_tasks_db.backend import DatabaseBackend
+
+    photo = make_photo(credit_line="OLD CREDIT")
+    old_thumbnail = photo.renditions.first().file
+    storage, name = old_thumbnail.storage, old_thumbnail.name
+
+    def away(*args, **kwargs):
+        raise DatabaseError("the task table is locked")
+
+    monkeypatch.setattr(DatabaseBackend, "enqueue", away)
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/media/photo/{photo.pk}/change/", photo_data(photo, credit_line="NEW CREDIT")
+        )
+    assert response.status_code == 302
+    assert not storage.exists(name), "rather gone now than left forever"
+    assert "the task table is locked" in caplog.text
