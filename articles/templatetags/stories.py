@@ -191,7 +191,7 @@ def truncate_text(text, length):
 
 
 def whole_graphemes(text, length):
-    """At most ``length`` characters of text, cut between two graphemes (as a reader sees letters)."""
+    """At most ``length`` characters of text, cut between two graphemes (letters as read)."""
     cut = min(length, len(text))
     while 0 < cut < len(text) and _inside_grapheme(text, cut):
         cut -= 1

@@ -82,14 +82,14 @@ def snapshot():
 
 
 def form_url(model, view):
-    info = model._meta.app_label, model._meta.model_name
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
     if view == "add":
-        return reverse("admin:%s_%s_add" % info)
+        return reverse(f"{name}_add")
     obj = model.objects.order_by("pk").first()
     if obj is None:
         return None
     try:
-        return reverse("admin:%s_%s_change" % info, args=[obj.pk])
+        return reverse(f"{name}_change", args=[obj.pk])
     except NoReverseMatch:
         return None
 
