@@ -38,11 +38,15 @@ class DecodingBusy(Exception):
 
 
 @contextlib.contextmanager
-def slot(wait=None):
+def slot(wait=None, background=False):
     """
     Hold one of the machine's decoding slots, waiting at most ``wait`` seconds
     (NEWSROOM_DECODING_WAIT_SECONDS by default) before DecodingBusy. A thread
     that holds one already (a portrait inspected before it is drawn) goes on.
+
+    Background work (renditions in a task worker) never takes the first slot
+    when there are two or more: a worker going from one photo to the next
+    would otherwise leave a photographer waiting for a slot until refused.
     """
     if getattr(_held, "depth", 0) or not settings.NEWSROOM_DECODING_SLOTS or fcntl is None:
         _held.depth = getattr(_held, "depth", 0) + 1
@@ -51,7 +55,9 @@ def slot(wait=None):
         finally:
             _held.depth -= 1
         return
-    descriptor = _take(settings.NEWSROOM_DECODING_WAIT_SECONDS if wait is None else wait)
+    descriptor = _take(
+        settings.NEWSROOM_DECODING_WAIT_SECONDS if wait is None else wait, background
+    )
     _held.depth = 1
     try:
         yield
@@ -62,11 +68,13 @@ def slot(wait=None):
             _give_back_memory(0)
 
 
-def _take(wait):
+def _take(wait, background=False):
     folder = settings.NEWSROOM_DECODING_DIR
     os.makedirs(folder, exist_ok=True)
     deadline = time.monotonic() + wait
     slots = list(range(settings.NEWSROOM_DECODING_SLOTS))
+    if background and len(slots) > 1:
+        slots.remove(0)
     while True:
         random.shuffle(slots)
         for number in slots:

@@ -19,7 +19,7 @@ def make_renditions(photo_id, token):
         # Deleted, or its picture changed since: that change queued a task of its own.
         return 0
     # A worker has time: it waits for a decoding slot as long as a task may run.
-    with decoding.slot(wait=settings.NEWSROOM_TASK_TIMEOUT_SECONDS / 2):
+    with decoding.slot(wait=settings.NEWSROOM_TASK_TIMEOUT_SECONDS / 2, background=True):
         made = photo.make_renditions(standard_specs())
     current = Photo.objects.filter(pk=photo_id).first()
     if current is not None and current.token != token:

@@ -188,3 +188,15 @@ def test_no_slots_setting_means_no_limit(settings, tmp_path):
     with decoding.slot(), decoding.slot():
         pass
     assert not (tmp_path / "never-made").exists()
+
+
+def test_background_work_leaves_the_first_slot_to_people(settings, tmp_path):
+    settings.NEWSROOM_DECODING_SLOTS = 2
+    settings.NEWSROOM_DECODING_DIR = tmp_path
+    worker = decoding._take(0, background=True)
+    try:
+        with pytest.raises(decoding.DecodingBusy):
+            decoding._take(0.1, background=True)
+        os.close(decoding._take(0))  # an upload still finds one
+    finally:
+        os.close(worker)
