@@ -4,10 +4,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from articles import sitemaps
 from articles.caching import reader_page
+from newsroom import views
 
 # The 503 page, not a server error, when the database goes away outside a view.
 handler500 = "newsroom.views.server_error"
@@ -24,8 +24,7 @@ if settings.NEWSROOM_SERVE_UPLOADS:
     urlpatterns += [
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            views.serve_upload,
         ),
     ]
 

@@ -103,3 +103,8 @@ def test_a_multiple_choice_of_ids_no_column_can_hold_is_a_form_error(client):
     assert response.status_code == 200
     assert "permissions" in response.context["adminform"].form.errors
     assert not Group.objects.filter(name="Корректоры").exists()
+
+
+def test_an_upload_name_too_long_for_the_disk_is_not_found(client):
+    # Each part of a file name has 255 bytes at most; Cyrillic takes two each.
+    assert client.get("/uploads/" + "%D2%9A" * 200).status_code == 404
