@@ -11,16 +11,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from media import credits, storage
+from media import credits, decoding, storage
 from media.forms import (
     PhotoDescriptionForm,
     PhotoForm,
     UploadForm,
+    UploadLimitReached,
+    busy_error,
     check_upload,
+    count_upload,
     duplicate_error,
     storage_error,
     storage_failure,
@@ -163,6 +167,11 @@ class PhotoAdmin(ModelAdmin):
             *super().get_urls(),
         ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.uploader = request.user
+        return form
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -173,6 +182,10 @@ class PhotoAdmin(ModelAdmin):
                 " tell the site's administrator."
             ) % {"reason": storage_failure(error)}
             self.message_user(request, message, messages.ERROR)
+            return redirect(request.get_full_path())
+        except decoding.DecodingBusy:
+            # The new file's working copy or thumbnails: rolled back like a storage failure.
+            self.message_user(request, busy_error().messages[0], messages.ERROR)
             return redirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
@@ -200,12 +213,27 @@ class PhotoAdmin(ModelAdmin):
             raise PermissionDenied
         form = UploadForm(request.POST or None, request.FILES or None)
         refused, created = [], []
+        status, retry_after = 200, None
         if request.method == "POST" and form.is_valid():
-            for uploaded in form.cleaned_data["files"]:
+            files = form.cleaned_data["files"]
+            for index, uploaded in enumerate(files):
                 try:
+                    count_upload(request.user)
                     created.append(self._create(request, uploaded))
+                except UploadLimitReached as error:
+                    form.add_error("files", error)
+                    refused += [(file.name, _("Not uploaded.")) for file in files[index:]]
+                    status = 429
+                    retry_after = max(1, round((error.until - timezone.now()).total_seconds()))
+                    break
                 except ValidationError as error:
                     refused.append((uploaded.name, error.messages[0]))
+                except decoding.DecodingBusy:
+                    # The machine's decoding slots, not the file: the files after it would wait too.
+                    form.add_error("files", busy_error())
+                    refused += [(file.name, _("Not uploaded.")) for file in files[index:]]
+                    status, retry_after = 503, 60
+                    break
                 except storage.failures() as error:
                     # The storage, not the file: the files after it would fail the same way.
                     form.add_error("files", storage_error(uploaded.name, error))
@@ -231,7 +259,12 @@ class PhotoAdmin(ModelAdmin):
             "refused": refused,
             "limits": _limits(),
         }
-        return TemplateResponse(request, "admin/media/photo/upload.html", context)
+        response = TemplateResponse(
+            request, "admin/media/photo/upload.html", context, status=status
+        )
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
+        return response
 
     def _create(self, request, uploaded):
         upload = check_upload(uploaded)

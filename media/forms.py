@@ -1,20 +1,25 @@
 import errno
 import hashlib
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import time_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from media import credits, imaging
+from media import credits, decoding, imaging
 from media.models import Photo, Rendition
 
 
@@ -46,6 +51,59 @@ def check_upload(uploaded):
     except imaging.RefusedImage as refusal:
         raise ValidationError(str(refusal.args[0])) from None
     return CheckedUpload(uploaded.name, data, inspection)
+
+
+class UploadLimitReached(ValidationError):
+    """The uploader's allowance for the window is spent; ``until`` says when it comes back."""
+
+    def __init__(self, until):
+        self.until = until
+        super().__init__(
+            _(
+                "The upload limit is reached: %(limit)s files in %(minutes)s min."
+                " Nothing more was uploaded; you can upload again at %(time)s."
+            )
+            % {
+                "limit": settings.NEWSROOM_UPLOADS_PER_WINDOW,
+                "minutes": settings.NEWSROOM_UPLOAD_WINDOW_MINUTES,
+                "time": time_format(timezone.localtime(until), "H:i"),
+            },
+            code="upload_limit",
+        )
+
+
+def count_upload(user):
+    """
+    Count one more file from ``user``; UploadLimitReached when it is one too many.
+
+    A window starts with a user's first upload and lasts NEWSROOM_UPLOAD_WINDOW_MINUTES;
+    its count lives in the shared cache under the window's start, so every worker
+    and machine counts together, and a new window starts a new count.
+    """
+    limit = settings.NEWSROOM_UPLOADS_PER_WINDOW
+    if not limit:
+        return
+    seconds = settings.NEWSROOM_UPLOAD_WINDOW_MINUTES * 60
+    started = cache.get_or_set(f"media:uploads:{user.pk}:since", time.time(), seconds)
+    key = f"media:uploads:{user.pk}:{started}"
+    cache.add(key, 0, seconds + 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the count expired between the two calls
+        cache.add(key, 1, seconds + 60)
+        count = 1
+    if count > limit:
+        raise UploadLimitReached(datetime.fromtimestamp(started + seconds, tz=UTC))
+
+
+def busy_error():
+    return ValidationError(
+        _(
+            "The server is decoding other large photos right now; this one was not saved."
+            " Try again in a minute."
+        ),
+        code="busy",
+    )
 
 
 def duplicate_error(photo):
@@ -94,7 +152,10 @@ class ImageUploadField(forms.FileField):
         uploaded = super().clean(data, initial)
         if not uploaded or uploaded is initial or not hasattr(uploaded, "read"):
             return uploaded
-        return check_upload(uploaded)
+        try:
+            return check_upload(uploaded)
+        except decoding.DecodingBusy:
+            raise busy_error() from None
 
 
 class PortraitField(ImageUploadField):
@@ -104,7 +165,12 @@ class PortraitField(ImageUploadField):
         upload = super().clean(data, initial)
         if not isinstance(upload, CheckedUpload):
             return upload
-        jpeg, _size = imaging.portrait(upload.data, max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS)
+        try:
+            jpeg, _size = imaging.portrait(
+                upload.data, max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS
+            )
+        except decoding.DecodingBusy:
+            raise busy_error() from None
         stem = upload.name.rsplit(".", 1)[0] or "portrait"
         return ContentFile(jpeg, name=f"{stem}.jpg")
 
@@ -179,8 +245,13 @@ class PhotoForm(PhotoDescriptionForm):
             "focal_y": FocalPointInput(),
         }
 
+    # Set by the admin to the user saving the form: a new file counts against their uploads.
+    uploader = None
+
     def clean_replace_file(self):
         upload = self.cleaned_data.get("replace_file")
+        if isinstance(upload, CheckedUpload) and self.uploader is not None:
+            count_upload(self.uploader)
         if isinstance(upload, CheckedUpload):
             twin = Photo.objects.filter(
                 Q(file_hash=upload.sha256) & ~Q(pk=self.instance.pk)

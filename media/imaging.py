@@ -33,7 +33,7 @@ from PIL import (
     UnidentifiedImageError,
 )
 
-from media import credits
+from media import credits, decoding
 from media.specs import RATIOS, SHARE, SHARE_SIZE, crop_box_size
 
 ACCEPTED_FORMATS = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp", "AVIF": "avif"}
@@ -91,12 +91,16 @@ def inspect(data, *, max_pixels):
                         _("The image is %(size)s megapixels; the limit is %(limit)s.")
                         % {"size": round(width * height / 1e6, 1), "limit": round(max_pixels / 1e6)}
                     )
-                metadata = read_metadata(image)
-                orientation = image.getexif().get(ORIENTATION_TAG, 1)
-                # Decoding the whole file is what finds a truncated or corrupt one;
-                # JPEG's draft mode does it at an eighth of the size, for speed.
-                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
-                image.load()
+                # Refusals from the header above wait for no slot; what follows may
+                # decode the whole picture (Pillow reads a PNG's EXIF after its pixels).
+                with decoding.slot():
+                    metadata = read_metadata(image)
+                    orientation = image.getexif().get(ORIENTATION_TAG, 1)
+                    # Decoding the whole file is what finds a truncated or corrupt one;
+                    # JPEG's draft mode does it at an eighth of the size, for speed and memory.
+                    image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                    image.load()
+                    image.close()  # its pixels go before the slot does
     except RefusedImage:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
@@ -319,6 +323,7 @@ def ratio_of(spec):
 WORKING_COPY_SIDE = 2560
 
 
+@decoding.slot()
 def working_copy(data):
     """
     A private stand-in for a large original: upright, sRGB, at most 2560 pixels.
@@ -336,18 +341,26 @@ def working_copy(data):
             return None
         orientation = image.getexif().get(ORIENTATION_TAG, 1)
         icc_profile = image.info.get("icc_profile")
-        image.draft("RGB", (WORKING_COPY_SIDE, WORKING_COPY_SIDE))
+        # libjpeg's scale is the smallest that covers both sides asked for: ask
+        # for the photo's own proportions, or a wide photo decodes at twice the size.
+        scale = WORKING_COPY_SIDE / max(image.size)
+        image.draft("RGB", tuple(math.ceil(side * scale) for side in image.size))
         image.load()
         if orientation in range(2, 9):
             image = ImageOps.exif_transpose(image)
     image = _to_srgb(image, icc_profile)
-    image.thumbnail((WORKING_COPY_SIDE, WORKING_COPY_SIDE), Image.Resampling.LANCZOS)
+    # reducing_gap=1: a PNG's 80 megapixels are first averaged by a whole factor of
+    # 4, not 2, which is as good for a working copy and holds 60 MB less meanwhile.
+    image.thumbnail(
+        (WORKING_COPY_SIDE, WORKING_COPY_SIDE), Image.Resampling.LANCZOS, reducing_gap=1.0
+    )
     image.info = {}
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=95)
     return buffer.getvalue()
 
 
+@decoding.slot()
 def render(data, specs, *, focal=(0.5, 0.5), credit=None, fast=True, size=None):
     """
     Make the given renditions of one original (or of its working copy).
@@ -455,6 +468,7 @@ def _encode(image, file_format, xmp):
     return buffer.getvalue()
 
 
+@decoding.slot()
 def portrait(data, *, size=480, max_pixels):
     """An author's portrait as readers may fetch it: upright, sRGB, no metadata, at most size²."""
     inspect(data, max_pixels=max_pixels)

@@ -1,7 +1,9 @@
 """Photo work that takes longer than an editor should wait for."""
 
+from django.conf import settings
 from django_tasks import task
 
+from media import decoding
 from media.models import Photo, Rendition
 from media.specs import standard_specs
 
@@ -16,7 +18,9 @@ def make_renditions(photo_id, token):
     if photo is None:
         # Deleted, or its picture changed since: that change queued a task of its own.
         return 0
-    made = photo.make_renditions(standard_specs())
+    # A worker has time: it waits for a decoding slot as long as a task may run.
+    with decoding.slot(wait=settings.NEWSROOM_TASK_TIMEOUT_SECONDS / 2, background=True):
+        made = photo.make_renditions(standard_specs())
     current = Photo.objects.filter(pk=photo_id).first()
     if current is not None and current.token != token:
         # The editor moved the focal point or replaced the file while these were

@@ -1,8 +1,9 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from media import specs
+from media import decoding, specs
 from media.models import Photo, Rendition
 
 FOREVER = "public, max-age=31536000, immutable"
@@ -24,7 +25,13 @@ def rendition(request, pk, token, name):
     if existing:
         response = redirect(existing.file.url)
     else:
-        made = photo.make_renditions([spec])[0]
+        try:
+            made = photo.make_renditions([spec])[0]
+        except decoding.DecodingBusy:
+            # Other photos take every decoding slot: the browser asks again shortly.
+            response = HttpResponse(_("Busy, try again shortly."), status=503)
+            response["Retry-After"] = "5"
+            return response
         with made.file.open("rb") as file:
             response = HttpResponse(file.read(), content_type=spec.content_type)
     # The address changes whenever the picture does, so the answer never goes stale.

@@ -71,6 +71,8 @@ class ReusedClient(RedisCacheClient):
     set = guarded("set", lambda key, value, timeout: None)
     set_many = guarded("set_many", lambda data, timeout: [])
     touch = guarded("touch", lambda key, timeout: False)
+    # A count that cannot be kept counts as the first: uploads go on while Redis is away.
+    incr = guarded("incr", lambda key, delta: delta)
     delete = guarded("delete", lambda key: False)
     delete_many = guarded("delete_many", lambda keys: None)
     clear = guarded("clear", lambda: False)

@@ -24,6 +24,9 @@ The one settings module. The environment chooses; nothing here is secret.
     NEWSROOM_EDITORS_NEED_2FA       "0" lets editors and superusers in without a second factor
     NEWSROOM_SESSION_IDLE_HOURS     a staff session ends after this long without a request
     NEWSROOM_HSTS_SECONDS           Strict-Transport-Security's max-age under DJANGO_HTTPS
+    NEWSROOM_UPLOADS_PER_WINDOW, NEWSROOM_UPLOAD_WINDOW_MINUTES  each user's upload rate
+    NEWSROOM_DECODING_SLOTS, NEWSROOM_DECODING_WAIT_SECONDS, NEWSROOM_DECODING_DIR
+                          pictures decoded at once on one machine (media/decoding.py)
 """
 
 import os
@@ -349,6 +352,17 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 # The photo desk's limits: a 61-megapixel camera file passes, a decompression bomb does not.
 NEWSROOM_MAX_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
 NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", 80_000_000))
+# Each photographer may upload this many files in a window of this many minutes
+# (counted in the shared cache, so across every worker and machine); 0: no limit.
+NEWSROOM_UPLOADS_PER_WINDOW = env_number("NEWSROOM_UPLOADS_PER_WINDOW", 60)
+NEWSROOM_UPLOAD_WINDOW_MINUTES = env_number("NEWSROOM_UPLOAD_WINDOW_MINUTES", 10)
+# Pictures decoded at once on this machine, by all its processes together
+# (media/decoding.py): an 80-megapixel PNG takes some 400 MB while it is decoded.
+# A request waits this long for a slot before its upload is refused as busy.
+# 0 slots: no limit.
+NEWSROOM_DECODING_SLOTS = env_number("NEWSROOM_DECODING_SLOTS", 2)
+NEWSROOM_DECODING_WAIT_SECONDS = env_number("NEWSROOM_DECODING_WAIT_SECONDS", 15, float)
+NEWSROOM_DECODING_DIR = Path(os.environ.get("NEWSROOM_DECODING_DIR", VAR_DIR / "decoding"))
 
 # Long reads: a story's text (its HTML, as stored) may be up to this many characters,
 # about 60,000 words; a longer one is refused on the body field. A form carrying the

@@ -4,11 +4,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from articles import sitemaps
 from articles.caching import reader_page
-from newsroom import accounts
+from newsroom import accounts, views
 from newsroom import admin as newsroom_admin
 
 # The 503 page, not a server error, when the database goes away outside a view.
@@ -26,8 +25,7 @@ if settings.NEWSROOM_SERVE_UPLOADS:
     urlpatterns += [
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            views.serve_upload,
         ),
     ]
 

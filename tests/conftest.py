@@ -2,8 +2,26 @@ import os
 import uuid
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_staff
+
+# Property-based tests (tests/newsroom/test_hostile_input.py): the same examples on
+# every run, so that CI is reproducible and fast; HYPOTHESIS_PROFILE=deep searches wider.
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "deep", parent=hypothesis_settings.get_profile("ci"), max_examples=500, derandomize=False
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # A Redis database the tests may empty at will (production's REDIS_URL is never read).
 TEST_REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")

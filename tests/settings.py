@@ -16,6 +16,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.mkdtemp(prefix="newsroom-test-db-"), "test.sqlite3")
     }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-uploads-")
+NEWSROOM_DECODING_DIR = tempfile.mkdtemp(prefix="newsroom-test-decoding-")
 # Static files come from the apps through the finders; nothing is collected.
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
 WHITENOISE_USE_FINDERS = True

@@ -1,5 +1,6 @@
 import json
 import re
+import unicodedata
 
 from django import template
 from django.conf import settings
@@ -175,6 +176,47 @@ def iso(moment):
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
+@register.filter
+def truncate_text(text, length):
+    """
+    truncatechars that never cuts a letter from its accents, an emoji from its
+    skin tone or the rest of its sequence, or a flag in two.
+    """
+    text = str(text)
+    if len(text) <= length:
+        return text
+    return whole_graphemes(text, length - 1).rstrip() + "…"
+
+
+def whole_graphemes(text, length):
+    """At most ``length`` characters of text, cut between two graphemes (letters as read)."""
+    cut = min(length, len(text))
+    while 0 < cut < len(text) and _inside_grapheme(text, cut):
+        cut -= 1
+    return text[:cut]
+
+
+def _inside_grapheme(text, at):
+    before, after = text[at - 1], text[at]
+    if before == "\u200d" or (before, after) == ("\r", "\n"):
+        return True
+    if unicodedata.category(after) in {"Mn", "Me", "Mc"} or after == "\u200d":
+        return True
+    if "\ufe00" <= after <= "\ufe0f" or "\U0001f3fb" <= after <= "\U0001f3ff":
+        return True  # variation selectors, skin tones
+    if "\U000e0020" <= after <= "\U000e007f":
+        return True  # the tags of a subdivision flag
+    if _regional(before) and _regional(after):
+        # Flags are pairs of letters: inside one when an odd number precedes.
+        run = len(text[:at]) - len(text[:at].rstrip("".join(map(chr, range(0x1F1E6, 0x1F200)))))
+        return run % 2 == 1
+    return False
+
+
+def _regional(character):
+    return "\U0001f1e6" <= character <= "\U0001f1ff"
+
+
 @register.simple_tag
 def story_structured_data(article, bylines, tags, image_url=None):
     """schema.org NewsArticle as JSON-LD, for search engines and aggregators."""
@@ -184,7 +226,7 @@ def story_structured_data(article, bylines, tags, image_url=None):
         "@type": "NewsArticle",
         "mainEntityOfPage": url,
         "url": url,
-        "headline": article.title[:110],
+        "headline": whole_graphemes(article.title, 110),
         "description": article.lead,
         "inLanguage": article.language,
         "articleSection": article.section.local_name,

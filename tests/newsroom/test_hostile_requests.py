@@ -83,3 +83,28 @@ def test_the_refusal_of_a_null_character_speaks_russian(client):
 def test_odd_addresses_on_the_reader_side_answer_4xx_or_a_page(client, url):
     make_article()
     assert client.get(url).status_code in {200, 301, 400, 404}
+
+
+def test_an_id_no_column_can_hold_matches_nothing():
+    from articles.models import Section
+
+    section = Section.objects.create(name="Экономика", slug="ekonomika")
+    assert list(Section.objects.filter(pk__in=[2**70, -(2**70)])) == []
+    assert list(Section.objects.filter(pk__in=[2**70, section.pk])) == [section]
+
+
+def test_a_multiple_choice_of_ids_no_column_can_hold_is_a_form_error(client):
+    from django.contrib.auth.models import Group
+
+    client.force_login(make_editor())
+    response = client.post(
+        "/admin/auth/group/add/", {"name": "Корректоры", "permissions": ["9" * 40]}
+    )
+    assert response.status_code == 200
+    assert "permissions" in response.context["adminform"].form.errors
+    assert not Group.objects.filter(name="Корректоры").exists()
+
+
+def test_an_upload_name_too_long_for_the_disk_is_not_found(client):
+    # Each part of a file name has 255 bytes at most; Cyrillic takes two each.
+    assert client.get("/uploads/" + "%D2%9A" * 200).status_code == 404
