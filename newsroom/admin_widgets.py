@@ -113,8 +113,8 @@ class SafeSaveAdmin:
         response.status_code = 413
         return response
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
         error = getattr(request, "save_conflict", None)
         if error is None:
             return form

@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from newsroom.models import AuditEvent
 from tests.factories import make_article, make_author, make_editor, make_photo
 from tests.newsroom.hostile import INVALID_UTF8, hostile_text, numbers
 
@@ -78,6 +79,8 @@ def snapshot():
         model._meta.label: list(model.objects.order_by("pk").values())
         for model in apps.get_models()
         if model._meta.app_label in {"articles", "media", "newsroom", "auth", "taggit"}
+        # A refusal is itself written to the audit log: that is the log doing its work.
+        and model is not AuditEvent
     }
 
 
