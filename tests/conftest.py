@@ -110,7 +110,16 @@ def redis_cache(settings):
 
 # An S3-compatible server for the object-storage tests: moto's, as a real HTTP
 # server on a port of the tests' own, so that the wiring is tested over the wire.
-S3_PORT = int(os.environ.get("NEWSROOM_TEST_S3_PORT", "8410"))
+def _free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# A port of its own unless one is asked for: two test runs on one machine do not collide.
+S3_PORT = int(os.environ.get("NEWSROOM_TEST_S3_PORT") or _free_port())
 
 
 @pytest.fixture(scope="session")
