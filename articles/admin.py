@@ -17,13 +17,13 @@ from taggit.models import Tag as TaggitTag
 
 from articles import previews, revisions
 from articles.models import Article, Byline, PreviewLink, Section, Tag
-from newsroom.admin_widgets import (
+from newsroom.slugs import SlugInput
+from project.admin import (
     ModelAdmin,
     SafeSaveAdmin,
     TabularInline,
     TolerantAutocompleteAdmin,
 )
-from newsroom.slugs import SlugInput
 
 slug_widget = {models.SlugField: {"widget": SlugInput}}
 # Editors paste «akorda.kz/ru»: read it as https, as Django 6 will.

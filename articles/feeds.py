@@ -20,7 +20,7 @@ from articles.templatetags.stories import story_body, xml_text
 from media import credits
 from media.models import Rendition
 from media.specs import SHARE_SIZE, SHARE_SPEC
-from newsroom.site import absolute_url
+from project.address import absolute_url
 
 FEED_LENGTH = 30
 

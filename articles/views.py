@@ -22,7 +22,7 @@ from articles.templatetags.stories import photos_in_body
 from media.models import Photo
 from media.specs import SHARE_SPEC
 from newsroom.context_processors import editions
-from newsroom.site import absolute_url
+from project.address import absolute_url
 
 STORIES_PER_PAGE = 20
 LATEST_ON_FRONT_PAGE = 10

@@ -18,7 +18,7 @@ from articles.models import body_photo_ids
 from media import credits
 from media.models import Photo
 from media.specs import SHARE_SIZE
-from newsroom.site import absolute_url
+from project.address import absolute_url
 
 register = template.Library()
 
