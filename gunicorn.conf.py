@@ -16,7 +16,7 @@ request: new workers start, old ones finish what they are serving and leave.
 
 import os
 
-from newsroom.access_log import AccessLogger
+from project.access_log import AccessLogger
 
 
 def cpu_count():
@@ -55,7 +55,7 @@ accesslog = "-"
 errorlog = "-"
 loglevel = "info"
 # Apache's combined format and the time taken; the address without its query
-# string or any token (newsroom/access_log.py), and health checks not at all.
+# string or any token (project/access_log.py), and health checks not at all.
 logger_class = AccessLogger
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -17,13 +16,13 @@ from taggit.models import Tag as TaggitTag
 
 from articles import previews, revisions
 from articles.models import Article, Byline, PreviewLink, Section, Tag
-from newsroom.admin_widgets import (
+from newsroom.slugs import SlugInput
+from project.admin import (
     ModelAdmin,
     SafeSaveAdmin,
     TabularInline,
     TolerantAutocompleteAdmin,
 )
-from newsroom.slugs import SlugInput
 
 slug_widget = {models.SlugField: {"widget": SlugInput}}
 # Editors paste «akorda.kz/ru»: read it as https, as Django 6 will.
@@ -105,6 +104,13 @@ class ArticleForm(forms.ModelForm):
         if self.instance.pk and self.check_lock:
             self._refuse_stale_save()
         return cleaned_data
+
+    def save(self, commit=True):
+        # Who wrote the story first and who changed it last: the form knows who saves.
+        if self.instance.pk is None:
+            self.instance.created_by = self.user
+        self.instance.updated_by = self.user
+        return super().save(commit)
 
     def _refuse_stale_save(self):
         # Locked until the admin's transaction ends, so two saves cannot both pass.
@@ -300,12 +306,6 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
         # Reporters: their own stories, while they are drafts.
         return obj.status == Article.Status.DRAFT and obj.is_bylined_to(request.user)
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-
     def save_formset(self, request, form, formset, change):
         for link in formset.save(commit=False):
             if isinstance(link, PreviewLink) and not link.pk:
@@ -374,14 +374,12 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
     def compare_view(self, request, pk):
         article = self._visible_or_404(request, pk)
         versions = list(revisions.versions_of(article))
-        by_id = {version.pk: version for version in versions}
-        newer = by_id.get(_int(request.GET.get("to"))) or (versions[0] if versions else None)
-        older = by_id.get(_int(request.GET.get("from")))
-        since = _moment(request.GET.get("since"))
-        if older is None and since:
-            older = next((v for v in versions if v.revision.date_created <= since), None)
-        if older is None and len(versions) > 1:
-            older = versions[1]
+        older, newer = revisions.pair_to_compare(
+            versions,
+            older=_int(request.GET.get("from")),
+            newer=_int(request.GET.get("to")),
+            since=request.GET.get("since"),
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -393,17 +391,6 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
             "changes": revisions.differences(older, newer) if older and newer else [],
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
-
-
-def _moment(value):
-    """A moment from a query string, in the site's time if it names no zone; None if not one."""
-    try:
-        moment = parse_datetime(value or "")
-    except ValueError:  # well formed, impossible: the 45th of the 13th month
-        return None
-    if moment and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
 
 
 def _int(value):

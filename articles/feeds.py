@@ -15,12 +15,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from articles.body import story_body, xml_text
 from articles.models import Article, Byline, TaggedArticle, author_pages
-from articles.templatetags.stories import story_body, xml_text
 from media import credits
 from media.models import Rendition
 from media.specs import SHARE_SIZE, SHARE_SPEC
-from newsroom.site import absolute_url
+from project.address import absolute_url
 
 FEED_LENGTH = 30
 

@@ -1,7 +1,5 @@
-import re
 import secrets
 from datetime import timedelta
-from html import unescape
 
 import reversion
 from django.conf import settings
@@ -13,17 +11,22 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.html import format_html, strip_tags
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from articles.body import IMAGE, library_images, photo_ids, plain_text
 from media.models import Photo
-from media.specs import EDITOR_SPEC
+from media.specs import SHARE_SPEC
 from newsroom.models import Author
 from newsroom.slugs import fill_slug, slugify
+from project.address import absolute_url
+from project.editions import editions
+
+# How Open Graph spells each edition's locale.
+OG_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_GB"}
 
 # Paths that the site's own URLs use at the top level: a section cannot take them.
 RESERVED_SECTION_SLUGS = {
@@ -401,6 +404,35 @@ class ArticleQuerySet(StoryStateQuerySet):
             ids=[section.pk for section in sections],
         )
 
+    def front_page(self, sections, latest=10, per_section=4):
+        """
+        The front page's stories, as cards: the top story, the ``latest`` others,
+        and each section's newest ``per_section`` (a section's block shows its
+        newest stories even when the latest news shows them too: a reader who
+        looks for sport looks at the sport block).
+        """
+        from articles.fragments import cards_by_id
+
+        # Ids from the indexes first, then one query for every story on the page:
+        # the cost is the same with a hundred stories in the archive or a million.
+        top_id = self.top_story_id()
+        others = self.exclude(pk=top_id)
+        latest_ids = list(others.newest_ids()[:latest])
+        block_rows = others.newest_ids_by_section(sections, per_section)
+        by_id = cards_by_id([top_id, *latest_ids, *(pk for _section, pk in block_rows)])
+        blocks = []
+        for section in sections:
+            in_block = [by_id[pk] for section_id, pk in block_rows if section_id == section.pk]
+            in_block = [story for story in in_block if story is not None]
+            if in_block:
+                in_block.sort(key=lambda story: (story.published_at, story.pk), reverse=True)
+                blocks.append((section, in_block))
+        return {
+            "top": by_id.get(top_id),
+            "latest": [by_id[pk] for pk in latest_ids if by_id.get(pk)],
+            "blocks": blocks,
+        }
+
     def for_listing(self):
         """What a list of stories shows: section, lead photo, bylines in order; not the text."""
         return (
@@ -680,14 +712,14 @@ class Article(models.Model):
             raise ValidationError(
                 {"published_at": _("A published story needs a publication time.")}
             )
-        photo_ids = set(body_photo_ids(self.body))
-        in_library = set(Photo.objects.filter(pk__in=photo_ids).values_list("pk", flat=True))
-        if len(IMAGE.findall(self.body)) > len(body_photo_ids(self.body)) or photo_ids - in_library:
+        in_text = photo_ids(self.body)
+        in_library = set(Photo.objects.filter(pk__in=in_text).values_list("pk", flat=True))
+        if len(IMAGE.findall(self.body)) > len(in_text) or set(in_text) - in_library:
             raise ValidationError(
                 {"body": _("Images in the text come from the photo library, with their credit.")}
             )
         if self.status == self.Status.PUBLISHED:
-            incomplete = Photo.objects.filter(pk__in=body_photo_ids(self.body)).incomplete()
+            incomplete = Photo.objects.filter(pk__in=photo_ids(self.body)).incomplete()
             if incomplete:
                 raise ValidationError(
                     {
@@ -740,11 +772,36 @@ class Article(models.Model):
             pk=self.pk
         )
 
+    @property
+    def og_locale(self):
+        """The story's language as Open Graph spells a locale."""
+        return OG_LOCALES.get(self.language, self.language)
+
+    @property
+    def share_image(self):
+        """The full address of the lead photo's share rendition, for link previews."""
+        if self.lead_photo is None:
+            return None
+        return absolute_url(self.lead_photo.rendition_url(SHARE_SPEC))
+
+    def edition_links(self, translations):
+        """
+        The language switch and the translation links of the story's page: the
+        switch leads to the story's translation where there is one, else to that
+        edition's front page.
+        """
+        elsewhere = {story.language: story.get_absolute_url() for story in translations}
+        elsewhere[self.language] = self.get_absolute_url()
+        switch = [
+            edition | {"url": elsewhere.get(edition["code"], edition["front"])}
+            for edition in editions()
+        ]
+        names = {edition["code"]: edition["name"] for edition in switch}
+        return switch, [(story, names[story.language]) for story in translations]
+
     def _record_body_photos(self):
         """Photos in the text count as used: listed on the photo, safe from deletion."""
-        ids = set(
-            Photo.objects.filter(pk__in=body_photo_ids(self.body)).values_list("pk", flat=True)
-        )
+        ids = set(Photo.objects.filter(pk__in=photo_ids(self.body)).values_list("pk", flat=True))
         self.body_photos.exclude(photo_id__in=ids).delete()
         known = set(self.body_photos.values_list("photo_id", flat=True))
         BodyPhoto.objects.bulk_create(BodyPhoto(article=self, photo_id=pk) for pk in ids - known)
@@ -835,53 +892,6 @@ class Byline(StoryStateCopy):
 
     def __str__(self):
         return f"{self.author} ({self.get_role_display()})"
-
-
-BODY_PHOTO = re.compile(r'<img [^>]*data-file="(\d{1,18})"')
-# On sanitised markup (nh3 writes tags in lower case, attributes quoted): any image,
-# and a figure with what it holds.
-IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-FIGURE = re.compile(r"<figure\b[^>]*>.*?</figure>", re.DOTALL)
-
-
-BLOCK_END = re.compile(r"</(p|h2|h3|li|blockquote|figcaption)>")
-
-
-def plain_text(html):
-    """The text of a story's body, a line a paragraph, without markup."""
-    return unescape(strip_tags(BLOCK_END.sub("\n", html or ""))).strip()
-
-
-def body_photo_ids(html):
-    return [int(pk) for pk in BODY_PHOTO.findall(html or "")]
-
-
-def library_images(html):
-    """
-    The text with each image redrawn from the photo library: only the photo's
-    id is read from the markup; its address and alt text come from the photo.
-    An image that is not a library photo goes, with the figure around it.
-    """
-    ids = body_photo_ids(html)
-    photos = Photo.objects.in_bulk(ids) if ids else {}
-
-    def image(match):
-        found = BODY_PHOTO.match(match[0])
-        photo = photos.get(int(found[1])) if found else None
-        if photo is None:
-            return ""
-        return format_html(
-            '<img src="{}" alt="{}" data-file="{}">',
-            photo.rendition_url(EDITOR_SPEC),
-            photo.alt_text,
-            photo.pk,
-        )
-
-    def figure(match):
-        redrawn = IMAGE.sub(image, match[0])
-        return redrawn if IMAGE.search(redrawn) else ""
-
-    return IMAGE.sub(image, FIGURE.sub(figure, html or ""))
 
 
 class BodyPhoto(models.Model):

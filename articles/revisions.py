@@ -14,6 +14,8 @@ import difflib
 import re
 from bisect import bisect_left
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
@@ -265,6 +267,35 @@ def differences(older, newer):
 
 
 # Who sees which versions
+
+
+def pair_to_compare(versions, *, older=None, newer=None, since=None):
+    """
+    The two versions a comparison shows, from the address's choices: ``newer``
+    and ``older`` by id, else the newest; ``since`` (a moment, in the site's
+    time if it names no zone) picks the last version saved by then; else the one
+    before the newest. Choices that name no version of this story are ignored.
+    """
+    by_id = {version.pk: version for version in versions}
+    newer = by_id.get(newer) or (versions[0] if versions else None)
+    older = by_id.get(older)
+    moment = _moment(since)
+    if older is None and moment:
+        older = next((v for v in versions if v.revision.date_created <= moment), None)
+    if older is None and len(versions) > 1:
+        older = versions[1]
+    return older, newer
+
+
+def _moment(value):
+    """A moment from a query string; None if not one."""
+    try:
+        moment = parse_datetime(value or "")
+    except ValueError:  # well formed, impossible: the 45th of the 13th month
+        return None
+    if moment and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
 
 
 def versions_of(article):

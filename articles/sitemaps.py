@@ -22,8 +22,8 @@ from django.utils.translation import override
 
 from articles.models import Article, Byline, Section
 from media.specs import Spec
-from newsroom import site
 from newsroom.models import Author
+from project import address
 
 # Search engines take images up to this size for rich results.
 SITEMAP_IMAGE = Spec("original", 1200, "jpeg")
@@ -36,10 +36,10 @@ STORY_FIELDS = [
 
 class SiteSitemap(Sitemap):
     def get_protocol(self, protocol=None):
-        return site.scheme()
+        return address.scheme()
 
     def get_domain(self, site_=None):
-        return site.domain()
+        return address.domain()
 
 
 class IdRangePaginator:
@@ -108,7 +108,7 @@ class StorySitemap(SiteSitemap):
 
 
 def absolute(path):
-    return site.absolute_url(path)
+    return address.absolute_url(path)
 
 
 class EditionSitemap(SiteSitemap):

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.views.generic import ListView, TemplateView
 
 from articles import fragments, previews, search
+from articles.body import photos_in_body
 from articles.context_processors import sections_of
 from articles.models import (
     Article,
@@ -18,11 +19,7 @@ from articles.models import (
     author_pages,
     union_all_sql,
 )
-from articles.templatetags.stories import photos_in_body
 from media.models import Photo
-from media.specs import SHARE_SPEC
-from newsroom.context_processors import editions
-from newsroom.site import absolute_url
 
 STORIES_PER_PAGE = 20
 LATEST_ON_FRONT_PAGE = 10
@@ -32,7 +29,6 @@ STORIES_PER_SECTION_BLOCK = 4
 MAX_PAGES = 500
 PHOTOS_ON_AUTHOR_PAGE = 12
 READ_ALSO_LENGTH = 4
-OG_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_GB"}
 
 
 def edition():
@@ -50,28 +46,10 @@ class FrontPageView(TemplateView):
     template_name = "articles/front_page.html"
 
     def get_context_data(self, **kwargs):
-        # Ids from the indexes first, then one query for every story on the page:
-        # the cost is the same with a hundred stories in the archive or a million.
-        stories = edition()
-        top_id = stories.top_story_id()
-        others = stories.exclude(pk=top_id)
-        latest_ids = list(others.newest_ids()[:LATEST_ON_FRONT_PAGE])
-        sections = sections_of(self.request)
-        block_rows = others.newest_ids_by_section(sections, STORIES_PER_SECTION_BLOCK)
-        by_id = fragments.cards_by_id([top_id, *latest_ids, *(pk for _section, pk in block_rows)])
-        blocks = []
-        for section in sections:
-            in_block = [by_id[pk] for section_id, pk in block_rows if section_id == section.pk]
-            in_block = [story for story in in_block if story is not None]
-            if in_block:
-                in_block.sort(key=lambda story: (story.published_at, story.pk), reverse=True)
-                blocks.append((section, in_block))
-        return super().get_context_data(
-            top=by_id.get(top_id),
-            latest=[by_id[pk] for pk in latest_ids if by_id.get(pk)],
-            blocks=blocks,
-            **kwargs,
+        stories = edition().front_page(
+            sections_of(self.request), LATEST_ON_FRONT_PAGE, STORIES_PER_SECTION_BLOCK
         )
+        return super().get_context_data(**stories, **kwargs)
 
 
 def rows_by_id(ids, extra=None):
@@ -247,23 +225,14 @@ def article_detail(request, section, pk, slug):
             chosen_ids=list(chosen_ids),  # the editors' related stories, published or not
         )
         context = previews.story_context(article, bylines=bylines, tags=tags, related=[])
-        if article.lead_photo:
-            context["share_image"] = absolute_url(article.lead_photo.rendition_url(SHARE_SPEC))
+        context["share_image"] = article.share_image
     else:
         context = {"article": article, "current_section": article.section}
     context["story_parts"] = parts
     context["related"], translations = read_also(article, parts.chosen_ids, parts.tag_ids)
     context["translations"] = translations
-    # The language switch leads to the story's translations, else to that edition's front page.
-    elsewhere = {story.language: story.get_absolute_url() for story in translations}
-    elsewhere[article.language] = article.get_absolute_url()
-    context["editions"] = [
-        edition | {"url": elsewhere.get(edition["code"], edition["front"])}
-        for edition in editions()
-    ]
-    names = {edition["code"]: edition["name"] for edition in context["editions"]}
-    context["translation_links"] = [(story, names[story.language]) for story in translations]
-    context["og_locale"] = OG_LOCALES.get(article.language, article.language)
+    context["editions"], context["translation_links"] = article.edition_links(translations)
+    context["og_locale"] = article.og_locale
     response = render(request, "articles/article_detail.html", context)
     fragments.STORY_PAGES.keep(article.pk, article.edit_token, parts)
     return response

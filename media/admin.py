@@ -32,8 +32,8 @@ from media.forms import (
 from media.models import Photo, Rendition, usage_relations
 from media.specs import ADMIN_THUMBNAILS, EDITOR_SPEC
 from media.templatetags.photos import rendition_img
-from newsroom.admin_widgets import ModelAdmin
 from newsroom.models import sees_staff_records, staff_name
+from project.admin import ModelAdmin
 
 THUMBNAIL, PREVIEW = ADMIN_THUMBNAILS
 

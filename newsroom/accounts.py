@@ -29,7 +29,7 @@ from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from newsroom.middleware import database_unavailable, database_went_away
+from project.middleware import database_unavailable, database_went_away
 
 
 def client_ip(request):

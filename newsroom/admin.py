@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from media.forms import PortraitField
 from newsroom.accounts import LoginForm
-from newsroom.admin_widgets import ModelAdmin
 from newsroom.models import AuditEvent, Author, User
 from newsroom.slugs import SlugInput
+from project.admin import ModelAdmin
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")

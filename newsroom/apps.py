@@ -7,7 +7,8 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from newsroom import audit, sqlite, tasks
+        from newsroom import audit, tasks
+        from project import sqlite
 
         sqlite.connect()
         tasks.connect()

@@ -16,9 +16,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from newsroom.access_log import mask_path
 from newsroom.accounts import client_ip
 from newsroom.models import AuditEvent, User
+from project.access_log import mask_path
 
 Action = AuditEvent.Action
 

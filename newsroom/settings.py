@@ -107,22 +107,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Load balancers' /healthz and /readyz, answered by this process itself.
-    "newsroom.middleware.HealthCheckMiddleware",
+    "project.middleware.HealthCheckMiddleware",
     # Readers' pages from the cache, before anything else (articles/caching.py): a
     # page is kept as it left every middleware below, security headers included.
     "articles.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "newsroom.middleware.RejectNullCharactersMiddleware",
+    "project.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The 503 page while the database is away; cached pages and files are still served.
-    "newsroom.middleware.DatabaseUnavailableMiddleware",
+    "project.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the address only: / is Russian, /kk/ and /en/ the others.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, whose check reads the form: an admin form too large to read is
     # shown again with a message instead of a blank «Bad Request (400)».
-    "newsroom.middleware.OversizedFormMiddleware",
+    "project.middleware.OversizedFormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -135,7 +135,7 @@ MIDDLEWARE = [
     "newsroom.audit.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "newsroom.middleware.SecurityHeadersMiddleware",
+    "project.middleware.SecurityHeadersMiddleware",
     # Last: turns a locked-out sign-in into the login page saying so (newsroom/accounts.py).
     "axes.middleware.AxesMiddleware",
 ]
@@ -368,7 +368,7 @@ NEWSROOM_DECODING_DIR = Path(os.environ.get("NEWSROOM_DECODING_DIR", VAR_DIR / "
 # about 60,000 words; a longer one is refused on the body field. A form carrying the
 # longest one in 4-byte characters, percent-encoded as browsers send it, is under
 # 5 MB: forms are read up to 8 MB, and a larger one is shown again with a message
-# (newsroom.middleware.OversizedFormMiddleware), never a blank 400 page.
+# (project.middleware.OversizedFormMiddleware), never a blank 400 page.
 NEWSROOM_MAX_BODY_CHARS = int(os.environ.get("NEWSROOM_MAX_BODY_CHARS", 400_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(
     os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 8 * 1024 * 1024)
@@ -468,7 +468,7 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
-# Browser features no page of the site uses (newsroom/middleware.py).
+# Browser features no page of the site uses (project/middleware.py).
 NEWSROOM_PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
 )
@@ -485,7 +485,7 @@ if not DEBUG and env_flag("DJANGO_HTTPS"):
 
 # Content-Security-Policy (django-csp). No inline script, handler or style on
 # readers' pages; the admin's scripts are files under /static/ too, and only its
-# inline styles are allowed (newsroom/middleware.py). Structured data
+# inline styles are allowed (project/middleware.py). Structured data
 # (application/ld+json) is data, never run, so CSP does not apply to it.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.views import defaults
 from django.views.static import serve
 
-from newsroom.middleware import database_unavailable, database_went_away
+from project.middleware import database_unavailable, database_went_away
 
 
 def server_error(request):

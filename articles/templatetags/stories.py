@@ -1,5 +1,4 @@
 import json
-import re
 import unicodedata
 
 from django import template
@@ -13,61 +12,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles import fragments, search
+from articles.body import story_body, xml_text
 from articles.fragments import KeptStory, Memo
-from articles.models import body_photo_ids
 from media import credits
-from media.models import Photo
 from media.specs import SHARE_SIZE
-from newsroom.site import absolute_url
+from project.address import absolute_url
 
 register = template.Library()
 
-FIGURE = re.compile(
-    r"<figure[^>]*>\s*<img (?P<image>[^>]*)>\s*"
-    r"(?:<figcaption[^>]*>(?P<caption>.*?)</figcaption>)?\s*</figure>",
-    re.DOTALL,
-)
-ATTRIBUTE = r'{}="([^"]*)"'
-# A figure with its image, or an image on its own: each drawn anew, in one pass.
-FIGURE_OR_IMAGE = re.compile(rf"{FIGURE.pattern}|<img (?P<bare>[^>]*)>", re.DOTALL)
-
-
-def draw_for_readers(photo, alt, caption):
-    return render_to_string(
-        "includes/body_photo.html", {"photo": photo, "alt": alt, "caption": caption}
-    )
-
-
-@register.simple_tag
-def story_body(article, draw=draw_for_readers):
-    """
-    The story's sanitised text, with each library photo drawn as readers get
-    every photo: responsive renditions and the photo's credit. Feeds pass
-    their own way to draw a photo.
-    """
-    ids = body_photo_ids(article.body)
-    if not ids and "<img" not in article.body:
-        return mark_safe(article.body)  # sanitised against an allow-list when saved
-    photos = {photo.pk: photo for photo in photos_in_body(article)}
-
-    def replace(match):
-        file = re.search(ATTRIBUTE.format("data-file"), match["image"] or match["bare"])
-        photo = photos.get(int(file[1])) if file else None
-        if photo is None:
-            return ""  # a photo since deleted from the library
-        # The photo's own alt text and credit, never what the markup says.
-        return draw(photo, photo.alt_text, mark_safe(match["caption"] or ""))
-
-    return mark_safe(FIGURE_OR_IMAGE.sub(lambda match: str(replace(match)), article.body))
-
-
-def photos_in_body(article):
-    """The library photos the story's text shows, with their photographers (asked once)."""
-    if not hasattr(article, "_photos_in_body"):
-        ids = body_photo_ids(article.body)
-        photos = Photo.objects.select_related("creator_author")
-        article._photos_in_body = list(photos.filter(pk__in=ids)) if ids else []
-    return article._photos_in_body
+register.simple_tag(story_body)
+register.filter(xml_text)
 
 
 MADE_CARDS = Memo(size=1000)
@@ -268,13 +222,3 @@ def story_structured_data(article, bylines, tags, image_url=None):
         data["keywords"] = [tag.name for tag in tags]
     text = json.dumps(data, ensure_ascii=False).translate(JSON_IN_HTML)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
-
-
-# Characters XML 1.0 forbids: one in a headline would make a whole feed or sitemap unreadable.
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-@register.filter
-def xml_text(text):
-    """Text without the characters XML 1.0 forbids."""
-    return NOT_IN_XML.sub("", text or "")

@@ -1,7 +1,7 @@
 from django import template
 
 from newsroom import models
-from newsroom.site import absolute_url
+from project.address import absolute_url
 
 register = template.Library()
 

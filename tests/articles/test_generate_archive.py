@@ -15,8 +15,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from articles import search
+from articles.body import plain_text
 from articles.management.commands import generate_archive
-from articles.models import Article, Byline, Tag, TaggedArticle, plain_text
+from articles.models import Article, Byline, Tag, TaggedArticle
 from media.imaging import drawn_landscape
 from media.models import Photo
 from tests.factories import make_article

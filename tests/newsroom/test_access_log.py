@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.translation import override
 from gunicorn.config import Config
 
-from newsroom.access_log import AccessLogger, mask_path, mask_url
+from project.access_log import AccessLogger, mask_path, mask_url
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "c2VjcmV0LXN0b3J5:1tQx9Z:abcDEF0123456789"

@@ -13,7 +13,7 @@ import pytest
 from django.db import InterfaceError, OperationalError, ProgrammingError, connection
 from django.test import Client
 
-from newsroom.middleware import DatabaseUnavailableMiddleware, database_unavailable
+from project.middleware import DatabaseUnavailableMiddleware, database_unavailable
 from tests.factories import make_article, make_editor
 
 TITLES = {
@@ -90,7 +90,7 @@ def test_one_line_is_logged_without_the_share_links_token(caplog):
         response = client.get(f"/preview/{token}/")
     assert response.status_code == 503
     lines = [record for record in caplog.records if record.levelname != "DEBUG"]
-    assert [record.name for record in lines] == ["newsroom.middleware"]
+    assert [record.name for record in lines] == ["project.middleware"]
     assert token not in caplog.text
     assert "/preview/<token>/" in caplog.text
     assert "Connection refused" in caplog.text

@@ -41,6 +41,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from articles.body import plain_text
 from articles.caching import retire_pages
 from articles.models import (
     Article,
@@ -48,7 +49,6 @@ from articles.models import (
     Section,
     Tag,
     TaggedArticle,
-    plain_text,
     scheduled_rule,
 )
 from media.imaging import drawn_landscape, drawn_portrait

@@ -79,7 +79,7 @@ class SafeSaveAdmin:
     """
     Mix into ModelAdmin classes: a refused save is the form again, saying why.
 
-    A form too large to read (newsroom.middleware.OversizedFormMiddleware) is
+    A form too large to read (project.middleware.OversizedFormMiddleware) is
     the form as stored, with a message and the limit, answered 413.
 
     A constraint violation is a form error, not a 500. Between a form's

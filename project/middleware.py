@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import get_language_from_path, override
 from django.utils.translation import gettext as _
 
-from newsroom.access_log import mask_path
+from project.access_log import mask_path
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class HealthCheckMiddleware:
 
 def never_stored(response):
     response["Cache-Control"] = "no-store"
-    # A balancer's health check every second would fill the log (see newsroom/access_log.py).
+    # A balancer's health check every second would fill the log (see project/access_log.py).
     response._has_been_logged = True
     return response
 
