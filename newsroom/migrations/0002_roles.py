@@ -5,32 +5,25 @@ Editors do everything with stories, sections, tags, authors and photos.
 Photographers upload photos and edit their own (the admin checks ownership);
 they can look up authors, to link a credit to a staff photographer, and
 cannot touch stories, sections or authors.
+
+This app is the lowest: it makes the groups and grants its own permissions;
+articles and media grant theirs in their own migrations (role_permissions).
 """
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITOR_MODELS = {
-    "articles": ["article", "section", "byline", "tag", "taggedarticle"],
-    "media": ["photo"],
-    "newsroom": ["author"],
-}
-EDITOR_EXTRA = [("media", "edit_any_photo"), ("media", "view_rendition")]
-PHOTOGRAPHER = [
-    ("media", "add_photo"),
-    ("media", "change_photo"),
-    ("media", "delete_photo"),
-    ("media", "view_photo"),
-    ("newsroom", "view_author"),
-]
+EDITOR_MODELS = {"newsroom": ["author"]}
+EDITOR_EXTRA = []
+PHOTOGRAPHER = [("newsroom", "view_author")]
 
 
 def create_roles(apps, schema_editor):
     # On a fresh database permissions are made after all migrations; make them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    app_config = apps.get_app_config("newsroom")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -59,8 +52,6 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("newsroom", "0001_initial"),
-        ("media", "0001_initial"),
-        ("articles", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

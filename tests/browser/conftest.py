@@ -86,3 +86,8 @@ def newsroom_roles(transactional_db):
 
     for migration in ("newsroom.migrations.0002_roles", "newsroom.migrations.0003_reporters"):
         import_module(migration).create_roles(apps, None)
+    for migration in (
+        "articles.migrations.0007_role_permissions",
+        "media.migrations.0003_role_permissions",
+    ):
+        import_module(migration).grant(apps, None)

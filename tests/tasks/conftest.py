@@ -42,3 +42,5 @@ def newsroom_roles(transactional_db):
     import_module("newsroom.migrations.0002_roles").create_roles(apps, None)
     import_module("newsroom.migrations.0003_reporters").create_roles(apps, None)
     import_module("newsroom.migrations.0004_editors_see_tasks").grant(apps, None)
+    import_module("articles.migrations.0007_role_permissions").grant(apps, None)
+    import_module("media.migrations.0003_role_permissions").grant(apps, None)
