@@ -10,7 +10,6 @@ from django.views.generic import ListView, TemplateView
 
 from articles import fragments, previews, search
 from articles.body import photos_in_body
-from articles.context_processors import sections_of
 from articles.models import (
     Article,
     Byline,
@@ -47,7 +46,7 @@ class FrontPageView(TemplateView):
 
     def get_context_data(self, **kwargs):
         stories = edition().front_page(
-            sections_of(self.request), LATEST_ON_FRONT_PAGE, STORIES_PER_SECTION_BLOCK
+            fragments.sections_of(self.request), LATEST_ON_FRONT_PAGE, STORIES_PER_SECTION_BLOCK
         )
         return super().get_context_data(**stories, **kwargs)
 
