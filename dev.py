@@ -44,8 +44,8 @@ def run(args):
     manage = [str(PYTHON), "manage.py"]
     step(manage + ["migrate", "--noinput", "-v", "0"], env)
     step(manage + ["collectstatic", "--noinput", "-v", "0"], env)
-    step(manage + ["load_demo"], env)
     address = args[0] if args else "127.0.0.1:8000"
+    step(manage + ["load_demo", "--address", address], env)
     print(f"\nThe newsroom is at http://{address}/ (Ctrl+C stops it).\n", flush=True)
     # One worker for the background tasks (a new photo's renditions, …), its lines
     # marked "worker |". Without reloading: after changing a task, run this again.

@@ -1,5 +1,7 @@
 """The demo newsroom: shaped like the reference story, and loading it twice changes nothing."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -29,6 +31,13 @@ def test_loading_the_demo_twice_changes_nothing(demo, settings):
     call_command("load_demo", verbosity=0)
     assert counts() == before
     assert (settings.VAR_DIR / "demo-editor-password.txt").read_text() == password
+
+
+def test_the_printed_admin_address_is_where_the_site_is_served(demo, settings):
+    out = io.StringIO()
+    call_command("load_demo", "--address", "127.0.0.1:8140", stdout=out)
+    password = (settings.VAR_DIR / "demo-editor-password.txt").read_text().strip()
+    assert f"http://127.0.0.1:8140/admin/  login: editor  password: {password}" in out.getvalue()
 
 
 def test_demo_editor_can_sign_in_with_the_printed_password(demo, settings, client):

@@ -321,6 +321,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-editor", action="store_true", help="Do not create the demo editor account."
         )
+        parser.add_argument(
+            "--address", default="127.0.0.1:8000", help="Where the site will be served."
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -329,7 +332,7 @@ class Command(BaseCommand):
         photos = self.load_photos(authors)
         self.load_stories(sections, authors, photos)
         if not options["no_editor"]:
-            self.ensure_editor()
+            self.ensure_editor(options["address"])
 
     def load_sections(self):
         sections = {}
@@ -416,7 +419,7 @@ class Command(BaseCommand):
             f"Demo newsroom: {Article.objects.published().count()} published stories."
         )
 
-    def ensure_editor(self):
+    def ensure_editor(self, address="127.0.0.1:8000"):
         """A superuser to sign in with; its password lives in var/, never in the code."""
         User = get_user_model()
         password_file = settings.VAR_DIR / "demo-editor-password.txt"
@@ -434,6 +437,6 @@ class Command(BaseCommand):
         password = password_file.read_text().strip()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Admin: http://127.0.0.1:8000/admin/  login: editor  password: {password}"
+                f"Admin: http://{address}/admin/  login: editor  password: {password}"
             )
         )
