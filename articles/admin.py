@@ -1,12 +1,14 @@
+import reversion
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
-from django.http import Http404
+from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -15,7 +17,9 @@ from reversion.admin import VersionAdmin
 from taggit.models import Tag as TaggitTag
 
 from articles import previews, revisions
-from articles.models import Article, Byline, PreviewLink, Section, Tag
+from articles.models import Article, Byline, PreviewLink, Section, Tag, WorkingSave
+from newsroom import audit
+from newsroom.models import AuditEvent
 from newsroom.slugs import SlugInput
 from project.admin import (
     ModelAdmin,
@@ -56,6 +60,26 @@ class BylineInline(TabularInline):
     autocomplete_fields = ["author"]
     fields = ["author", "role", "position"]
 
+    # A live story's bylines change in its working copy, like the rest of its content.
+    def has_add_permission(self, request, obj=None):
+        return not is_live(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not is_live(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_live(obj) and super().has_delete_permission(request, obj)
+
+
+def is_live(story):
+    """A story readers see now: its content changes in a working copy."""
+    return (
+        story is not None
+        and story.pk is not None
+        and not story.is_working_copy
+        and story.is_published
+    )
+
 
 class PreviewLinkInline(admin.TabularInline):
     model = PreviewLink
@@ -73,6 +97,10 @@ class PreviewLinkInline(admin.TabularInline):
 
 def can_publish(user):
     return user.has_perm("articles.publish_article")
+
+
+# The copy's submit button that publishes its changes at once.
+PUBLISH_CHANGES = "_publish_changes"
 
 
 class ArticleForm(forms.ModelForm):
@@ -103,7 +131,33 @@ class ArticleForm(forms.ModelForm):
         cleaned_data = super().clean()
         if self.instance.pk and self.check_lock:
             self._refuse_stale_save()
+        if self.instance.is_working_copy:
+            self._clean_changes()
+        if is_live(self.instance) and "title" in self.data:
+            # Opened before its scheduled moment came: the content it posts would be lost.
+            raise ValidationError(
+                _(
+                    "This story went live while you were editing it, so readers see it "
+                    "now. Nothing was saved: open it again and make your changes in a "
+                    "working copy."
+                ),
+                code="went-live",
+            )
         return cleaned_data
+
+    def _clean_changes(self):
+        # The copy's content is checked as published content when it is to go live.
+        self.instance.publishing = PUBLISH_CHANGES in self.data and can_publish(self.user)
+        moment = self.cleaned_data.get("changes_go_live_at")
+        if (
+            moment is not None
+            and "changes_go_live_at" in self.changed_data
+            and moment <= timezone.now()
+        ):
+            self.add_error(
+                "changes_go_live_at",
+                _("Choose a moment still to come, or publish the changes now."),
+            )
 
     def save(self, commit=True):
         # Who wrote the story first and who changed it last: the form knows who saves.
@@ -155,7 +209,10 @@ class StateFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         return {
             "draft": queryset.filter(status=Article.Status.DRAFT),
-            "review": queryset.filter(status=Article.Status.REVIEW),
+            # Stories in review, and live ones whose changes are.
+            "review": queryset.filter(
+                Q(status=Article.Status.REVIEW) | Q(working_copies__status=Article.Status.REVIEW)
+            ),
             "scheduled": queryset.scheduled(),
             "live": queryset.published(),
             "unpublished": queryset.filter(status=Article.Status.UNPUBLISHED),
@@ -212,6 +269,27 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
             },
         ),
     ]
+    # A working copy carries the story's content; its edition and publication stay the story's.
+    copy_fieldsets = [
+        (None, {"fields": ["section", "title", "slug", "lead", "body"]}),
+        (_("Lead photo"), {"fields": ["lead_photo", "lead_photo_caption"]}),
+        (
+            _("Source and context"),
+            {"fields": ["source_name", "source_url", "related_stories", "tags"]},
+        ),
+        (
+            _("Publishing the changes"),
+            {
+                "fields": [
+                    "status",
+                    "changes_go_live_at",
+                    "correction_note",
+                    "edit_lock",
+                    "opened_at",
+                ]
+            },
+        ),
+    ]
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
 
@@ -227,11 +305,44 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
     # Who sees what: Article.objects.visible_to_staff is the one rule. A story
     # outside it answers 404 on every page, as a story that does not exist does.
 
+    def view_on_site(self, obj):
+        # A working copy has no page of its own: the story's page is where it will show.
+        story = obj.copy_of if obj.is_working_copy else obj
+        content_type = ContentType.objects.get_for_model(Article)
+        return reverse("admin:view_on_site", args=[content_type.pk, story.pk])
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.is_working_copy:
+            return self.copy_fieldsets
+        return super().get_fieldsets(request, obj)
+
     def get_queryset(self, request):
         stories = super().get_queryset(request).prefetch_related("bylines__author")
         if _is_autocomplete(request):
-            return stories.linkable_by(request.user)
+            # Working copies are never linked to: the story is.
+            return stories.linkable_by(request.user).stories()
+        if _url_name(request) == "articles_article_changelist":
+            # The list shows stories; a story's working copy is a badge on it.
+            copies = Article.objects.filter(copy_of=OuterRef("pk"))
+            return (
+                stories.visible_to_staff(request.user)
+                .stories()
+                .annotate(
+                    copy_status=Subquery(copies.values("status")[:1]),
+                    changes_at=Subquery(copies.values("changes_go_live_at")[:1]),
+                )
+            )
         return stories.visible_to_staff(request.user)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if is_live(obj) else super().get_prepopulated_fields(request, obj)
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if is_live(obj):
+            # Share links are for what readers have not seen: the working copy has them.
+            inlines = [inline for inline in inlines if not isinstance(inline, PreviewLinkInline)]
+        return inlines
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
@@ -249,22 +360,56 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "translation_of":
-            kwargs["queryset"] = Article.objects.linkable_by(request.user)
+            kwargs["queryset"] = Article.objects.linkable_by(request.user).stories()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "related_stories":
-            kwargs["queryset"] = Article.objects.linkable_by(request.user)
+            kwargs["queryset"] = Article.objects.linkable_by(request.user).stories()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # Restoring: content comes back, publication stays as it is now.
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         article = self._visible_or_404(request, object_id)
+        if is_live(article):
+            return self._restore_into_copy(request, article, version_id)
         get_object_or_404(revisions.versions_of(article), pk=_int(version_id))
         request.restoring_revision = True
         request.publication_kept = revisions.publication_state(article)
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def _restore_into_copy(self, request, story, version_id):
+        """A live story's version comes back into its working copy; readers see no change."""
+        version = get_object_or_404(revisions.story_versions(story), pk=_int(version_id))
+        if not self.may_prepare_changes(request, story):
+            raise PermissionDenied
+        if request.method == "POST":
+            # Logged once, on the story (revisions.restore_into_copy), not on its copy.
+            request.audit_restoring = None
+            copy = revisions.restore_into_copy(story, version, request.user)
+            self.message_user(
+                request,
+                _(
+                    "The version of %(moment)s is in the working copy. Readers still see the "
+                    "published version until an editor publishes the changes."
+                )
+                % {
+                    "moment": date_format(
+                        timezone.localtime(version.revision.date_created), "SHORT_DATETIME_FORMAT"
+                    )
+                },
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[copy.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": story,
+            "version": version,
+            "title": _("Restore a version of «%(story)s»") % {"story": story},
+        }
+        return TemplateResponse(request, "admin/articles/article/restore_into_copy.html", context)
 
     def recover_view(self, request, version_id, extra_context=None):
         if not self.has_add_permission(request):
@@ -293,9 +438,18 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
         fields = []
         if getattr(request, "restoring_revision", False):
             fields += revisions.PUBLICATION_FIELDS
+        if is_live(obj):
+            # What readers see changes in a working copy; here only the top-story mark.
+            fields += [
+                field
+                for _name, options in self.get_fieldsets(request, obj)
+                for field in options["fields"]
+                if field not in {"is_top", "edit_lock", "opened_at"}
+            ]
         if not can_publish(request.user):
             # Publishing, scheduling and corrections are the editors' to set.
             fields += ["published_at", "is_top", "corrected_at", "correction_note"]
+            fields += ["changes_go_live_at"]
         return list(dict.fromkeys(fields))
 
     def has_change_permission(self, request, obj=None):
@@ -303,8 +457,95 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
             return False
         if obj is None or can_publish(request.user):
             return True
-        # Reporters: their own stories, while they are drafts.
+        # Reporters: their own stories (and working copies), while they are drafts.
         return obj.status == Article.Status.DRAFT and obj.is_bylined_to(request.user)
+
+    def may_prepare_changes(self, request, story):
+        """Editors, and reporters on their own live stories, prepare working copies."""
+        if not super().has_change_permission(request, story):
+            return False
+        return can_publish(request.user) or story.is_bylined_to(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        story = self.get_object(request, object_id)
+        versions = {}
+        if story is not None and story.is_working_copy:
+            versions = {"live_story": story.copy_of}
+        elif is_live(story):
+            versions = {
+                "live": True,
+                "working_copy": story.working_copy,
+                "may_prepare_changes": self.may_prepare_changes(request, story),
+            }
+        versions["can_publish"] = can_publish(request.user)
+        return super().change_view(request, object_id, form_url, versions | (extra_context or {}))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if (
+            request.method == "POST"
+            and PUBLISH_CHANGES in request.POST
+            and response.status_code == 302
+            and can_publish(request.user)
+        ):
+            # Saved (with its revision) and checked as published content: now it goes live.
+            copy = Article.objects.filter(pk=_int(object_id)).exclude(copy_of=None).first()
+            if copy is not None:
+                story = copy.publish_changes(request.user)
+                self.message_user(
+                    request,
+                    _("The changes are published: readers see the new version of «%(story)s».")
+                    % {"story": story},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_change", args=[story.pk])
+                )
+        return response
+
+    def response_change(self, request, obj):
+        if obj.is_working_copy and PUBLISH_CHANGES in request.POST and can_publish(request.user):
+            # Saved; changeform_view publishes it next and says so in one message.
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if obj.is_working_copy:
+            self._note_schedule(request, obj, form)
+            # The story's history lists this save among its working saves.
+            if reversion.is_active():
+                reversion.add_meta(WorkingSave, story_id=obj.copy_of_id)
+        super().save_model(request, obj, form, change)
+
+    def _note_schedule(self, request, copy, form):
+        if not can_publish(request.user):
+            if copy.changes_go_live_at is not None:
+                # A schedule is an editor's approval of this very text.
+                copy.changes_go_live_at = None
+                copy.changes_scheduled_by = None
+                self.message_user(
+                    request,
+                    _(
+                        "The scheduled publication of these changes is cancelled: an editor "
+                        "approves them again."
+                    ),
+                    messages.WARNING,
+                )
+            return
+        if "changes_go_live_at" not in form.changed_data:
+            return
+        copy.changes_scheduled_by = request.user if copy.changes_go_live_at else None
+        if copy.changes_go_live_at:
+            audit.record(
+                AuditEvent.Action.SCHEDULE,
+                copy.copy_of,
+                detail=_("changes at %(moment)s")
+                % {
+                    "moment": date_format(
+                        timezone.localtime(copy.changes_go_live_at), "SHORT_DATETIME_FORMAT"
+                    )
+                },
+            )
 
     def save_formset(self, request, form, formset, change):
         for link in formset.save(commit=False):
@@ -331,7 +572,20 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
             css, label = "scheduled", _("Scheduled")
         else:
             css, label = article.status, article.get_status_display()
-        return format_html('<span class="state-badge state-{}">{}</span>', css, label)
+        badge = format_html('<span class="state-badge state-{}">{}</span>', css, label)
+        copy_status = getattr(article, "copy_status", None)
+        if copy_status is None:
+            return badge
+        changes_at = getattr(article, "changes_at", None)
+        if changes_at is not None:
+            note = _("changes at %(moment)s") % {
+                "moment": date_format(timezone.localtime(changes_at), "SHORT_DATETIME_FORMAT")
+            }
+        elif copy_status == Article.Status.REVIEW:
+            note = _("changes in review")
+        else:
+            note = _("changes being prepared")
+        return format_html('{} <span class="state-badge state-copy">{}</span>', badge, note)
 
     @admin.display(description=_("authors"))
     def byline_names(self, article):
@@ -341,9 +595,16 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         article = self._visible_or_404(request, object_id)
-        versions = revisions.versions_of(article).select_related("revision__user")
+        if article.is_working_copy:
+            # A copy's saves are its story's working saves: one history tells both.
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_history", args=[article.copy_of_id])
+            )
+        history = revisions.history(article)
         return super().history_view(
-            request, object_id, {"versions": versions, **(extra_context or {})}
+            request,
+            object_id,
+            {"versions": history.versions, "history": history, **(extra_context or {})},
         )
 
     def get_urls(self):
@@ -360,6 +621,21 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
                 view(self.compare_view),
                 name="articles_article_compare",
             ),
+            path(
+                "<int:pk>/working-copy/",
+                view(self.working_copy_view),
+                name="articles_article_working_copy",
+            ),
+            path(
+                "<int:pk>/changes/",
+                view(self.changes_view),
+                name="articles_article_changes",
+            ),
+            path(
+                "<int:pk>/take-down/",
+                view(self.take_down_view),
+                name="articles_article_take_down",
+            ),
             *super().get_urls(),
         ]
 
@@ -367,13 +643,68 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
         """The story exactly as a reader would see it, in any saved version."""
         article = self._visible_or_404(request, pk)
         if version_id is None:
-            return previews.render_preview(request, article)
-        version = get_object_or_404(revisions.versions_of(article), pk=version_id)
+            # A live story's preview shows what is being prepared: its working copy.
+            return previews.render_preview(request, article.working_copy or article)
+        version = get_object_or_404(revisions.story_versions(article), pk=version_id)
         return previews.render_preview(request, *previews.from_version(version))
+
+    def working_copy_view(self, request, pk):
+        """Open the live story's working copy, making it from the published version if needed."""
+        story = self._visible_or_404(request, pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not is_live(story) or not self.may_prepare_changes(request, story):
+            raise PermissionDenied
+        copy = story.start_working_copy(request.user)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[copy.pk]))
+
+    def changes_view(self, request, pk):
+        """The published version and its working copy, side by side."""
+        story = self._visible_or_404(request, pk)
+        copy = story.working_copy
+        if copy is None:
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": story,
+            "copy": copy,
+            "title": _("Published version and working copy of «%(story)s»") % {"story": story},
+            "changes": revisions.differences_between(
+                revisions.readable_story(story), revisions.readable_story(copy)
+            ),
+        }
+        return TemplateResponse(request, "admin/articles/article/changes.html", context)
+
+    def take_down_view(self, request, pk):
+        """An editor takes a story away from readers, saying why."""
+        story = self._visible_or_404(request, pk)
+        if not can_publish(request.user):
+            raise PermissionDenied
+        if story.is_working_copy or story.status != Article.Status.PUBLISHED:
+            raise Http404
+        form = TakeDownForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            story.take_down(request.user, form.cleaned_data["reason"])
+            self.message_user(
+                request,
+                _("«%(story)s» is taken down: readers no longer see it anywhere.")
+                % {"story": story},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[story.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": story,
+            "form": form,
+            "title": _("Take down «%(story)s»") % {"story": story},
+        }
+        return TemplateResponse(request, "admin/articles/article/take_down.html", context)
 
     def compare_view(self, request, pk):
         article = self._visible_or_404(request, pk)
-        versions = list(revisions.versions_of(article))
+        versions = list(revisions.story_versions(article))
         older, newer = revisions.pair_to_compare(
             versions,
             older=_int(request.GET.get("from")),
@@ -393,6 +724,21 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
 
+class TakeDownForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the story's history and the audit log, for the newsroom only."),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Say why the story is taken down."))
+        return reason
+
+
 def _int(value):
     try:
         return int(value)
@@ -402,5 +748,9 @@ def _int(value):
 
 def _is_autocomplete(request):
     # Filling a form, staff may point to any published story, as well as their own.
+    return _url_name(request) == "autocomplete"
+
+
+def _url_name(request):
     match = request.resolver_match
-    return match is not None and match.url_name == "autocomplete"
+    return match.url_name if match is not None else None

@@ -28,7 +28,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -67,7 +67,11 @@ def site_state(state=None):
     if state is None:
         return _new_state()
     if state.next_publication is not None and state.next_publication <= timezone.now():
-        # A scheduled story has just appeared: what a front cache keeps is old too.
+        # A scheduled story has just appeared, or scheduled changes are due: they go
+        # live now, before this request reads anything. What a front cache keeps is old too.
+        from articles.models import Article
+
+        Article.objects.publish_due_changes()
         state = _new_state()
         pages_retired.send(sender=None, changed=None)
     return remember(state)
@@ -97,6 +101,22 @@ def recent_state():
     ):
         return state
     return site_state()
+
+
+def publish_what_is_due():
+    """
+    Before a page that is never cached (search, the admin, an editor's view of
+    the site) reads a story: if a scheduled moment has passed, site_state puts
+    what was due before readers. Costs nothing more than reading the state.
+    """
+    state = _last_state[0] if watching() else cache.get(STATE_KEY)
+    if state is None or state.next_publication is None or state.next_publication > timezone.now():
+        return
+    try:
+        site_state(state)
+    except DatabaseError:
+        # The page itself will say that the database is away (project/middleware.py).
+        logger.warning("Scheduled changes wait: the database cannot be reached.")
 
 
 def watching():
@@ -248,6 +268,8 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not cacheable_request(request):
+            if not request.path_info.startswith(NOT_PAGES):
+                publish_what_is_due()
             return self.get_response(request)
         key = page_key(request)
         token, pickled = self.local.get(key, (None, None))
@@ -468,6 +490,8 @@ def content_saved(sender, instance, **kwargs):
         retire_pages(instance)
     elif getattr(instance, "is_scheduled", False):
         note_scheduled(instance.published_at)
+    elif getattr(instance, "changes_go_live_at", None):
+        note_scheduled(instance.changes_go_live_at)
 
 
 def content_deleted(sender, instance, **kwargs):

@@ -1,15 +1,17 @@
+import logging
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,8 @@ from newsroom.models import Author
 from newsroom.slugs import fill_slug, slugify
 from project.address import absolute_url
 from project.editions import editions
+
+logger = logging.getLogger(__name__)
 
 # How Open Graph spells each edition's locale.
 OG_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_GB"}
@@ -230,6 +234,15 @@ def union_all_sql(querysets=(), *, each=None, ids=()):
     return sql, [value for _part, params in pieces for value in params]
 
 
+def _as_moment(value):
+    # A moment read through union_all's plain cursor: SQLite hands back its text.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, UTC)
+    return value
+
+
 class ListingQuerySet(StoryStateQuerySet):
     """Rows that list a story under an owner (a tag, an author), read through the story's copy."""
 
@@ -372,11 +385,43 @@ class ArticleQuerySet(StoryStateQuerySet):
         photos = Photo.objects.filter(creator_author=models.OuterRef("pk")).filter(shows)
         return Author.objects.filter(models.Exists(photos))
 
+    def stories(self):
+        """The stories themselves, without the working copies of live ones."""
+        return self.filter(copy_of__isnull=True)
+
+    def scheduled_changes(self):
+        """Working copies an editor has scheduled to replace their published story."""
+        return self.filter(changes_go_live_at__isnull=False)
+
     def next_publication_time(self):
-        """When the next scheduled story appears; None if none is scheduled."""
-        return (
-            self.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+        """
+        When readers' pages next change by themselves: a scheduled story appears, or
+        scheduled changes replace a published version. None if nothing is scheduled.
+        """
+        rows = union_all(
+            [
+                self.scheduled().order_by("published_at").values_list("published_at")[:1],
+                self.scheduled_changes()
+                .order_by("changes_go_live_at")
+                .values_list("changes_go_live_at")[:1],
+            ]
         )
+        moments = [_as_moment(moment) for (moment,) in rows if moment is not None]
+        return min(moments, default=None)
+
+    def publish_due_changes(self, now=None):
+        """
+        Put scheduled changes whose moment has come before readers. Called when a
+        scheduled moment passes (articles/caching.py), so no background job is needed.
+        """
+        now = now or timezone.now()
+        due = self.scheduled_changes().filter(changes_go_live_at__lte=now)
+        published = []
+        for copy in due.order_by("changes_go_live_at", "pk"):
+            story = copy.publish_scheduled_changes()
+            if story is not None:
+                published.append(story)
+        return published
 
     def newest_ids(self):
         """Ids, newest first: what every list reads from an index before it reads rows."""
@@ -624,6 +669,36 @@ class Article(models.Model):
     # and saving it would overwrite someone else's work. Left out of revisions,
     # so that restoring one renews it too.
     edit_token = models.CharField(max_length=32, default=new_edit_token, editable=False)
+    # A live story is edited in a working copy: another row, never public, whose
+    # content replaces the story's when an editor publishes it (now or at
+    # changes_go_live_at). Readers only ever read the story's own row.
+    copy_of = models.ForeignKey(
+        "self",
+        verbose_name=_("working copy of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="working_copies",
+    )
+    changes_go_live_at = models.DateTimeField(
+        _("publish the changes at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Readers keep seeing the published version until this moment, Almaty time; "
+            "then this copy replaces it by itself. Left empty, the changes wait for an editor."
+        ),
+    )
+    changes_scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changes scheduled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = ArticleQuerySet.as_manager()
     owner_field = "section"  # the owner whose page lists it (ArticleQuerySet.owners)
@@ -634,8 +709,23 @@ class Article(models.Model):
         verbose_name_plural = _("stories")
         permissions = [("publish_article", _("Can publish, schedule and unpublish stories"))]
         constraints = [
-            models.UniqueConstraint(fields=["slug"], name="article_slug_unique"),
+            # A working copy starts with its story's slug; publishing it checks the slug.
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(copy_of__isnull=True),
+                name="article_slug_unique",
+                violation_error_message=_("Another story already has this address."),
+            ),
             models.CheckConstraint(condition=~models.Q(slug=""), name="article_slug_not_empty"),
+            models.UniqueConstraint(fields=["copy_of"], name="article_one_working_copy"),
+            models.CheckConstraint(
+                condition=Q(copy_of__isnull=True) | Q(status__in=["draft", "review"]),
+                name="article_working_copy_never_public",
+            ),
+            models.CheckConstraint(
+                condition=Q(changes_go_live_at__isnull=True) | Q(copy_of__isnull=False),
+                name="article_only_copies_schedule_changes",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="article_published_has_time",
@@ -658,6 +748,11 @@ class Article(models.Model):
                 fields=["language", "status", "-published_at", "-id"],
                 condition=Q(is_top=True),
                 name="article_top_idx",
+            ),
+            models.Index(
+                fields=["changes_go_live_at"],
+                condition=Q(changes_go_live_at__isnull=False),
+                name="article_scheduled_changes_idx",
             ),
             # On PostgreSQL the search vector also gets a GIN index (migration 0004).
         ]
@@ -712,13 +807,22 @@ class Article(models.Model):
             raise ValidationError(
                 {"published_at": _("A published story needs a publication time.")}
             )
+        # The database's constraint leaves working copies out (a copy starts with its
+        # story's slug): the rule is said here, on the field, for stories and copies alike.
+        if (
+            Article.objects.stories()
+            .filter(slug=self.slug)
+            .exclude(pk__in=[pk for pk in (self.pk, self.copy_of_id) if pk is not None])
+            .exists()
+        ):
+            raise ValidationError({"slug": _("Another story already has this address.")})
         in_text = photo_ids(self.body)
         in_library = set(Photo.objects.filter(pk__in=in_text).values_list("pk", flat=True))
         if len(IMAGE.findall(self.body)) > len(in_text) or set(in_text) - in_library:
             raise ValidationError(
                 {"body": _("Images in the text come from the photo library, with their credit.")}
             )
-        if self.status == self.Status.PUBLISHED:
+        if self.goes_public:
             incomplete = Photo.objects.filter(pk__in=photo_ids(self.body)).incomplete()
             if incomplete:
                 raise ValidationError(
@@ -730,11 +834,7 @@ class Article(models.Model):
                         % {"photo": incomplete[0]}
                     }
                 )
-        if (
-            self.status == self.Status.PUBLISHED
-            and self.lead_photo
-            and not self.lead_photo.is_complete
-        ):
+        if self.goes_public and self.lead_photo and not self.lead_photo.is_complete:
             raise ValidationError(
                 {
                     "lead_photo": _(
@@ -747,6 +847,13 @@ class Article(models.Model):
         if self.source_url and not self.source_name:
             raise ValidationError({"source_name": _("Name the source the link points to.")})
         self._clean_translation()
+
+    @property
+    def goes_public(self):
+        """Whether this content is set to reach readers: a published story, or changes to go."""
+        if self.copy_of_id is not None:
+            return bool(getattr(self, "publishing", False) or self.changes_go_live_at)
+        return self.status == self.Status.PUBLISHED
 
     def _clean_translation(self):
         original = self.translation_of
@@ -805,6 +912,139 @@ class Article(models.Model):
         self.body_photos.exclude(photo_id__in=ids).delete()
         known = set(self.body_photos.values_list("photo_id", flat=True))
         BodyPhoto.objects.bulk_create(BodyPhoto(article=self, photo_id=pk) for pk in ids - known)
+
+    # Working copies of live stories.
+
+    @property
+    def is_working_copy(self):
+        return self.copy_of_id is not None
+
+    @property
+    def working_copy(self):
+        """The working copy being prepared of this story, if any."""
+        if self.pk is None or self.is_working_copy:
+            return None
+        return self.working_copies.select_related("updated_by").first()
+
+    def start_working_copy(self, user):
+        """This live story's working copy, made from the published version if there is none."""
+        with transaction.atomic():
+            # One at a time: two editors opening the copy at once get the same one.
+            Article.objects.select_for_update().filter(pk=self.pk).values_list("pk").first()
+            copy = self.working_copies.first()
+            if copy is not None:
+                return copy
+            copy = Article(
+                copy_of=self,
+                status=self.Status.DRAFT,
+                language=self.language,
+                published_at=self.published_at,
+                corrected_at=self.corrected_at,
+                created_by=user,
+                updated_by=user,
+            )
+            copy.take_content_from(self)
+            copy.save()
+            copy.take_relations_from(self)
+            return copy
+
+    def take_content_from(self, other):
+        for field in WORKING_COPY_FIELDS:
+            attname = self._meta.get_field(field).attname
+            setattr(self, attname, getattr(other, attname))
+
+    def take_relations_from(self, other):
+        """Bylines, tags and «read also» as ``other`` has them."""
+        self.set_relations(
+            bylines=list(other.bylines.all()),
+            tags=list(other.tags.all()),
+            related_ids=list(other.related_stories.values_list("pk", flat=True)),
+        )
+
+    def set_relations(self, *, bylines, tags, related_ids):
+        """Bylines (copied from others'), tags and «read also» as given."""
+        self.related_stories.set(Article.objects.stories().filter(pk__in=related_ids))
+        self.tags.set(tags)
+        self.bylines.all().delete()
+        Byline.objects.bulk_create(
+            Byline(
+                article=self,
+                author_id=byline.author_id,
+                role=byline.role,
+                position=byline.position,
+                **story_state(self),
+            )
+            for byline in bylines
+        )
+        self.copy_state_to_listings()
+        # The story's versions and pages follow its bylines and tags (articles/caching.py).
+        from articles.caching import new_versions
+
+        new_versions([f"article:{self.pk}"])
+
+    def publish_changes(self, user=None, *, moment=None, comment=None):
+        """
+        This working copy's content becomes its story's: readers see it from now
+        on, marked as updated at ``moment``. The copy is gone afterwards.
+        """
+        moment = moment or timezone.now()
+        with transaction.atomic(), reversion.create_revision():
+            story = Article.objects.select_for_update().get(pk=self.copy_of_id)
+            story.take_content_from(self)
+            story.corrected_at = moment
+            story.updated_by = user
+            story.changes_published = True  # the audit log's word for this save
+            reversion.set_user(user)
+            reversion.set_comment(
+                comment or gettext("Published the changes from the working copy.")
+            )
+            # Relations first: the revision saved with the story follows its new bylines and tags.
+            story.take_relations_from(self)
+            story.save()
+            # The copy's share links end with it: what they showed is before readers now.
+            self.delete()
+        return story
+
+    def publish_scheduled_changes(self):
+        """Publish these scheduled changes if no other process has taken them first."""
+        moment = self.changes_go_live_at
+        with transaction.atomic():
+            # Whoever clears the moment first publishes; the others find nothing to do.
+            taken = Article.objects.filter(pk=self.pk, changes_go_live_at=moment).update(
+                changes_go_live_at=None
+            )
+            if not taken:
+                return None
+            self.changes_go_live_at = None
+            comment = gettext("Published the changes scheduled for %(moment)s.") % {
+                "moment": date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+            }
+            try:
+                with transaction.atomic():
+                    return self.publish_changes(
+                        self.changes_scheduled_by, moment=moment, comment=comment
+                    )
+            except (IntegrityError, ValidationError, Article.DoesNotExist):
+                # A reader's request got here: it must not fail. The copy stays, unscheduled,
+                # for an editor to look at (another story took its address meanwhile, …).
+                logger.exception("Scheduled changes to story %s could not go live", self.copy_of_id)
+                return None
+
+    def take_down(self, user, reason):
+        """Take a story away from readers, with the reason kept in its history and the audit log."""
+        with transaction.atomic(), reversion.create_revision():
+            self.status = self.Status.UNPUBLISHED
+            self.is_top = False
+            self.updated_by = user
+            self.takedown_reason = reason
+            reversion.set_user(user)
+            reversion.set_comment(gettext("Taken down: %(reason)s") % {"reason": reason})
+            self.save()
+            # Shared previews of its working copy stop too: it is off the record now.
+            now = timezone.now()
+            PreviewLink.objects.filter(article__copy_of=self, expires_at__gt=now).update(
+                expires_at=now
+            )
 
     # The same rules as the querysets', read on the story in memory.
     @property
@@ -892,6 +1132,25 @@ class Byline(StoryStateCopy):
 
     def __str__(self):
         return f"{self.author} ({self.get_role_display()})"
+
+
+class WorkingSave(models.Model):
+    """
+    Ties a saved version of a working copy to its story, so that the story's
+    history lists its working saves after the copy itself has been published.
+    """
+
+    revision = models.OneToOneField(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="working_save"
+    )
+    story = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="working_saves")
+
+    class Meta:
+        verbose_name = _("working save")
+        verbose_name_plural = _("working saves")
+
+    def __str__(self):
+        return f"{self.story_id}: {self.revision_id}"
 
 
 class BodyPhoto(models.Model):
@@ -1024,6 +1283,14 @@ class PreviewLink(models.Model):
             return
         now = timezone.now()
         cls.objects.filter(article=story, expires_at__gt=now).update(expires_at=now)
+
+
+# What a working copy carries: the story's content. The edition, the translation
+# link and the publication state belong to the story and change only there.
+WORKING_COPY_FIELDS = [
+    "title", "slug", "section", "lead", "body", "lead_photo", "lead_photo_caption",
+    "source_name", "source_url", "correction_note",
+]  # fmt: skip
 
 
 # The story's state copied onto bylines and tags follows the story, not its history.

@@ -13,15 +13,24 @@ goes by paragraph, and beyond that it shows the two texts whole, and says so.
 import difflib
 import re
 from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import datetime
 
+import reversion
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from articles import previews
-from articles.models import Article, Byline
+from articles.models import Article, Byline, WorkingSave
+from newsroom import audit
+from newsroom.models import AuditEvent
 
 # Fields that decide what readers see. Restoring a version never brings these
 # back: a retracted story stays offline, a live one stays live.
@@ -238,6 +247,16 @@ def _shorten(run, joiner):
 def readable_fields(version):
     """A revision's fields as text, one line a paragraph, for comparing two of them."""
     article, parts = previews.from_version(version)
+    return readable_story(article, **parts)
+
+
+def readable_story(article, *, bylines=None, tags=None, related=None):
+    """A story's fields as text, with its bylines, tags and related stories unless given."""
+    parts = {
+        "bylines": list(article.bylines.select_related("author")) if bylines is None else bylines,
+        "tags": list(article.tags.all()) if tags is None else tags,
+        "related": list(article.related_stories.all()) if related is None else related,
+    }
     return {
         _("headline"): article.title,
         _("section"): str(article.section),
@@ -257,7 +276,11 @@ def readable_fields(version):
 
 def differences(older, newer):
     """Each field that differs between two versions, as (label, HTML)."""
-    before, after = readable_fields(older), readable_fields(newer)
+    return differences_between(readable_fields(older), readable_fields(newer))
+
+
+def differences_between(before, after):
+    """Each field that differs between two readable stories, as (label, HTML)."""
     changes = []
     for label, text in after.items():
         if before.get(label) != text:
@@ -303,11 +326,99 @@ def versions_of(article):
     return Version.objects.get_for_object(article).select_related("revision")
 
 
+def story_versions(article):
+    """The story's own versions and the working saves of its working copies, newest first."""
+    own = Q(object_id=str(article.pk))
+    return (
+        Version.objects.get_for_model(Article)
+        .filter(own | Q(revision__working_save__story=article))
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+@dataclass
+class Seen:
+    """A version of the story as readers saw it: from when until when (None: still)."""
+
+    version: Version
+    since: datetime
+    until: datetime | None
+    taken_down: bool = False
+
+
+@dataclass
+class History:
+    versions: list  # every version, newest first: what the comparison offers
+    seen: list  # what readers saw, newest first
+    working: list  # saves readers did not see: drafts, working copies, newest first
+
+
+def history(article):
+    """
+    The story's history as it happened to readers: which version they saw from
+    when to when, apart from the saves they never saw (drafts, working copies,
+    a scheduled version replaced before its moment).
+    """
+    versions = list(story_versions(article))
+    own = [v for v in versions if v.object_id == str(article.pk)]
+    own.reverse()  # oldest first
+    seen_ids, seen = set(), []
+    for place, version in enumerate(own):
+        fields = version.field_dict
+        until = own[place + 1].revision.date_created if place + 1 < len(own) else None
+        if fields.get("status") == Article.Status.UNPUBLISHED:
+            seen.append(Seen(version, version.revision.date_created, None, taken_down=True))
+            seen_ids.add(version.pk)
+            continue
+        if fields.get("status") != Article.Status.PUBLISHED or not fields.get("published_at"):
+            continue
+        since = max(version.revision.date_created, fields["published_at"])
+        if until is not None and until <= since:
+            continue  # replaced before its moment: readers never saw it
+        if until is None and since > timezone.now():
+            continue  # still to come
+        seen.append(Seen(version, since, until))
+        seen_ids.add(version.pk)
+    seen.reverse()
+    working = [v for v in versions if v.pk not in seen_ids]
+    return History(versions=versions, seen=seen, working=working)
+
+
+def restore_into_copy(story, version, user):
+    """A saved version's content, with its bylines, tags and «read also», in the working copy."""
+    saved, parts = previews.from_version(version)
+    copy = story.start_working_copy(user)
+    with transaction.atomic(), reversion.create_revision():
+        copy.take_content_from(saved)
+        copy.updated_by = user
+        reversion.set_user(user)
+        reversion.set_comment(
+            gettext("Restored the version of %(moment)s into the working copy.")
+            % {
+                "moment": date_format(
+                    timezone.localtime(version.revision.date_created), "SHORT_DATETIME_FORMAT"
+                )
+            }
+        )
+        reversion.add_meta(WorkingSave, story_id=story.pk)
+        copy.set_relations(
+            bylines=parts["bylines"],
+            tags=parts["tags"],
+            related_ids=version.field_dict.get("related_stories", []),
+        )
+        copy.save()
+    audit.record(AuditEvent.Action.RESTORE, story, detail=gettext("into the working copy"))
+    return copy
+
+
 def deleted_stories(user):
     """The last version of each deleted story this person may see and recover."""
     deleted = Version.objects.get_deleted(Article).select_related("revision")
+    # A working copy ends when it is published or discarded: nothing to recover.
+    deleted = [version for version in deleted if version.field_dict.get("copy_of_id") is None]
     if user.has_perm("articles.publish_article"):
-        return list(deleted)
+        return deleted
     return [version for version in deleted if _is_theirs(version, user)]
 
 

@@ -15,6 +15,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from newsroom.accounts import client_ip
 from newsroom.models import AuditEvent, User
@@ -112,7 +113,10 @@ def log_story_state(sender, instance, created, raw=False, **kwargs):
         # Once: django-reversion saves the old version, then the form saves it again.
         request.audit_restoring = None
         record(restoring, instance)
-    if new_state == "published" and (old_state != "published"):
+    if getattr(instance, "changes_published", False):
+        instance.changes_published = False
+        record(Action.PUBLISH, instance, detail=gettext("changes from the working copy"))
+    elif new_state == "published" and (old_state != "published"):
         record(Action.PUBLISH, instance)
     elif new_state == "scheduled" and (
         old_state != "scheduled" or before[1] != instance.published_at
@@ -120,12 +124,16 @@ def log_story_state(sender, instance, created, raw=False, **kwargs):
         when = date_format(timezone.localtime(instance.published_at), "SHORT_DATETIME_FORMAT")
         record(Action.SCHEDULE, instance, detail=when)
     elif new_state is None and old_state is not None:
-        record(Action.UNPUBLISH, instance, detail=instance.get_status_display())
+        reason = getattr(instance, "takedown_reason", "")
+        detail = instance.get_status_display() + (f": {reason}" if reason else "")
+        record(Action.UNPUBLISH, instance, detail=detail)
     instance._audit_before = (instance.status, instance.published_at)
 
 
 def log_story_deleted(sender, instance, **kwargs):
-    record(Action.DELETE, instance)
+    # A working copy ends when it is published or discarded; readers never saw it.
+    if getattr(instance, "copy_of_id", None) is None:
+        record(Action.DELETE, instance)
 
 
 # Permissions: a user's groups, permissions and flags; a group's permissions.

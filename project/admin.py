@@ -154,6 +154,8 @@ def refuse_conflicts(obj, formsets=()):
 def _conflict_error(obj, formsets):
     """What the database refused, named by the model's own constraints where they say it."""
     try:
+        # The model's own rules first: they name the field where a constraint cannot.
+        obj.clean()
         obj.validate_constraints()
         obj.validate_unique()
         for formset in formsets:

@@ -28,9 +28,9 @@ def test_a_retracted_story_restored_to_a_published_version_stays_offline(client,
     client.post(ADD, story_form(title="Вышедшая новость"))
     story = Article.objects.get()
     assert story.is_published
-    client.post(
-        change_url(story), edit_form(client, story, title="Снято с сайта", status="unpublished")
-    )
+    take_down = f"/admin/articles/article/{story.pk}/take-down/"
+    assert client.post(take_down, {"reason": "Ошибка в фактах"}).status_code == 302
+    client.post(change_url(story), edit_form(client, story, title="Снято с сайта"))
     published_version = versions(story)[0]
 
     response = restore(client, story, published_version)
@@ -42,7 +42,9 @@ def test_a_retracted_story_restored_to_a_published_version_stays_offline(client,
     assert client.get(story.get_absolute_url()).status_code == 404
 
 
-def test_a_live_story_restored_to_a_draft_version_stays_live(client, editor):
+def test_a_live_storys_old_version_comes_back_in_its_working_copy_and_readers_see_no_change(
+    client, editor
+):
     client.force_login(editor)
     client.post(ADD, story_form(title="Черновой заголовок", status="draft"))
     story = Article.objects.get()
@@ -62,13 +64,17 @@ def test_a_live_story_restored_to_a_draft_version_stays_live(client, editor):
     assert story.is_published
     draft_version = versions(story)[0]
 
-    response = restore(client, story, draft_version)
+    url = f"/admin/articles/article/{story.pk}/history/{draft_version.pk}/"
+    response = client.post(url)
 
     assert response.status_code == 302
+    copy = Article.objects.get(copy_of=story)
+    assert response["Location"] == change_url(copy)
+    assert copy.title == "Черновой заголовок"
     story.refresh_from_db()
-    assert story.title == "Черновой заголовок"
+    assert story.title == "Окончательный заголовок"
     assert (story.status, story.published_at) == ("published", published_at)
-    assert client.get(story.get_absolute_url()).status_code == 200
+    assert "Окончательный заголовок" in client.get(story.get_absolute_url()).content.decode()
 
 
 def test_the_restore_page_shows_the_publication_as_it_is_now_and_a_crafted_post_cannot_change_it(

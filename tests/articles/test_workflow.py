@@ -138,7 +138,8 @@ def test_list_filters_by_state_and_mine_and_counts_waiting_reviews(client, repor
 def test_second_editors_stale_save_is_refused_and_the_first_ones_work_kept(client, editor):
     from django.test import Client
 
-    story = make_article("Первый вариант")
+    # A draft, or a live story's working copy: the same form, the same lock.
+    story = make_article("Первый вариант", published=False)
     first, second = client, Client()
     first.force_login(editor)
     second.force_login(make_staff("dana", "Editors"))
@@ -155,7 +156,8 @@ def test_second_editors_stale_save_is_refused_and_the_first_ones_work_kept(clien
 
 def test_every_save_is_a_revision_that_can_be_compared_previewed_and_restored(client, editor):
     client.force_login(editor)
-    client.post(ADD, story_form(title="Заголовок один", tags="первый"))
+    # A draft is its own working version (a live story's: tests/articles/test_working_copies.py).
+    client.post(ADD, story_form(title="Заголовок один", tags="первый", status="draft"))
     story = Article.objects.get()
     client.post(change_url(story), edit_form(client, story, title="Заголовок два", tags="второй"))
     from reversion.models import Version

@@ -74,6 +74,11 @@ ACCESS = {
     ("articles_article_add", "—"): "login login 200 403 200 200",
     ("articles_article_change", "colleague's draft"): "login login 404 403 200 200",
     ("articles_article_change", "embargoed story"): "login login 404 403 200 200",
+    ("articles_article_change", "colleague's working copy"): "login login 404 403 200 200",
+    ("articles_article_change", "colleague's live story"): "login login 404 403 200 200",
+    ("articles_article_working_copy", "colleague's live story"): "login login 404 403 405 405",
+    ("articles_article_changes", "colleague's live story"): "login login 404 403 200 200",
+    ("articles_article_take_down", "colleague's live story"): "login login 404 403 200 200",
     ("articles_article_history", "colleague's draft"): "login login 404 403 200 200",
     ("articles_article_delete", "colleague's draft"): "login login 404 403 200 200",
     ("articles_article_redirect", "colleague's draft"): "login login home home home home",
@@ -252,6 +257,8 @@ class Newsroom:
             username="daniyar", ip_address="203.0.113.7", locked_out=False
         )
         self.device = TOTPDevice.objects.create(user=self.colleague, name="Телефон")
+        self.live = self._story("Опубликованный материал коллеги", section)
+        self.working_copy = self.live.start_working_copy(self.colleague)
         self.section = section
         self.author = make_author("Внештатный автор", portrait=False)
         # What no reporter may read, and no photographer.
@@ -327,7 +334,20 @@ class Newsroom:
             return [
                 ("colleague's draft", url(self.draft.pk)),
                 ("embargoed story", url(self.embargoed.pk)),
-            ]
+            ] + (
+                [
+                    ("colleague's working copy", url(self.working_copy.pk)),
+                    ("colleague's live story", url(self.live.pk)),
+                ]
+                if name == "articles_article_change"
+                else []
+            )
+        if name in {
+            "articles_article_working_copy",
+            "articles_article_changes",
+            "articles_article_take_down",
+        }:
+            return [("colleague's live story", url(self.live.pk))]
         if name in {"articles_article_revision", "articles_article_revision_preview"}:
             version = Version.objects.get_for_object(self.draft).last()
             return [("colleague's draft", url(self.draft.pk, version.pk))]
