@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def fill(count, **fields):
-    authors = [make_author(portrait=False) for _ in range(3)]
+    authors = [make_author() for _ in range(3)]  # with portraits: their pages show them
     stories = []
     for n in range(count):
         stories.append(
