@@ -487,7 +487,6 @@ class AuthorAdmin(SavesPhotoFiles, PeopleAuthorAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.uploader = request.user
-        form.admin_site = self.admin_site
         return form
 
     def save_related(self, request, form, formsets, change):

@@ -7,6 +7,8 @@ from functools import cached_property
 
 from django import forms
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -291,6 +293,9 @@ class PortraitForm(forms.ModelForm):
     portrait = forms.ModelChoiceField(
         Photo.objects.all(),
         required=False,
+        # The admin's lookup by any foreign key to photos lists the photos the
+        # viewer may see, searched as the library is; a rendition's is media's own.
+        widget=AutocompleteSelect(Rendition._meta.get_field("photo"), admin.site),
         label=_("portrait"),
         help_text=_(
             "A photo from the library. Emptied, the author has no portrait;"
@@ -310,23 +315,13 @@ class PortraitForm(forms.ModelForm):
         model = Author
         fields = ["name", "slug", "job_title", "bio", "user"]
 
-    # Set by the admin: the user saving the form (a new file counts against
-    # their uploads) and the admin site whose photo lookup the chooser uses.
+    # Set by the admin to the user saving the form: a new file counts against their uploads.
     uploader = None
-    admin_site = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        chooser = self.fields["portrait"]
-        if self.admin_site is not None:
-            from django.contrib.admin.widgets import AutocompleteSelect
-
-            # Looked up as the author's reverse relation: the photos the admin lists.
-            chooser.widget = AutocompleteSelect(
-                Author._meta.get_field("portrait"), self.admin_site, choices=chooser.choices
-            )
         if self.instance.pk is not None:
-            chooser.initial = getattr(self.instance, "portrait", None)
+            self.fields["portrait"].initial = getattr(self.instance, "portrait", None)
         self.new_photo = None
 
     def clean_portrait(self):

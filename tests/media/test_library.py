@@ -1,6 +1,5 @@
 """The photo library in the admin, and what photos do on the reader's side."""
 
-
 import lxml.html
 import pytest
 from django.core.management import call_command
