@@ -125,7 +125,7 @@ def test_a_portrait_is_drawn_square_at_several_widths_around_its_focal_point(cli
 
 
 def _difference(one, other):
-    pixels = zip(one.convert("L").getdata(), other.convert("L").getdata(), strict=True)
+    pixels = zip(one.convert("L").tobytes(), other.convert("L").tobytes(), strict=True)
     return sum(abs(a - b) for a, b in pixels)
 
 
