@@ -502,7 +502,7 @@ class AuthorAdmin(SavesPhotoFiles, PeopleAuthorAdmin):
         photo = getattr(author, "portrait", None)
         return rendition_img(photo, THUMBNAIL, alt="") if photo else "—"
 
-    @admin.display(description=_("portrait"))
+    @admin.display(description=_("Current portrait"))
     def portrait_preview(self, author):
         photo = getattr(author, "portrait", None) if author.pk else None
         if photo is None:

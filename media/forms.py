@@ -293,17 +293,17 @@ class PortraitForm(forms.ModelForm):
     portrait = forms.ModelChoiceField(
         Photo.objects.all(),
         required=False,
+        label=_("From the library"),
         # The admin's lookup by any foreign key to photos lists the photos the
         # viewer may see, searched as the library is; a rendition's is media's own.
         widget=AutocompleteSelect(Rendition._meta.get_field("photo"), admin.site),
-        label=_("portrait"),
         help_text=_(
             "A photo from the library. Emptied, the author has no portrait;"
             " the photo stays in the library."
         ),
     )
     new_portrait = ImageUploadField(
-        label=_("new portrait"),
+        label=_("Or a new one"),
         required=False,
         help_text=_(
             "JPEG, PNG, WebP or AVIF. Added to the library with the credit below"

@@ -67,7 +67,7 @@ MAX_PHOTOS = 500
 PHOTO_FILE = re.compile(r"-archive-(\d+)(?:_[0-9A-Za-z]{7})?\.jpg$")
 
 # The demo's portraits are the newsroom's own, credited as such.
-PORTRAIT_CREDIT = {"credit_line": "Фото редакции", "copyright_notice": "© Редакция"}
+PORTRAIT_CREDIT = {"credit_line": "Newsroom", "copyright_notice": "© Newsroom"}
 
 
 def photo_pool_size(stories):

@@ -312,7 +312,7 @@ STORIES = [
 ]
 
 # The demo's portraits are the newsroom's own, credited as such.
-PORTRAIT_CREDIT = {"credit_line": "Фото редакции", "copyright_notice": "© Редакция"}
+PORTRAIT_CREDIT = {"credit_line": "Newsroom", "copyright_notice": "© Newsroom"}
 
 
 class Command(BaseCommand):
