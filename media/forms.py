@@ -8,7 +8,6 @@ from functools import cached_property
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from media import credits, decoding, imaging
 from media.models import Photo, Rendition, portrait_alt_text, set_portrait
 from newsroom.models import Author
+from project.admin import TolerantAutocompleteSelect
 
 
 @dataclass
@@ -296,7 +296,8 @@ class PortraitForm(forms.ModelForm):
         label=_("From the library"),
         # The admin's lookup by any foreign key to photos lists the photos the
         # viewer may see, searched as the library is; a rendition's is media's own.
-        widget=AutocompleteSelect(Rendition._meta.get_field("photo"), admin.site),
+        # (Tolerant: a value that is no photo's id is shown as none, not a server error.)
+        widget=TolerantAutocompleteSelect(Rendition._meta.get_field("photo"), admin.site),
         help_text=_(
             "A photo from the library. Emptied, the author has no portrait;"
             " the photo stays in the library."
