@@ -197,6 +197,8 @@ def version_keys(instance):
         keys.append(f"article:{story_id}")
     if name == "rendition":
         keys.append(f"photo:{instance.photo_id}")
+    if name == "photo" and instance.portrait_of_id is not None:
+        keys.append(f"author:{instance.portrait_of_id}")  # a new portrait, or one that changed
     return keys
 
 
@@ -434,7 +436,7 @@ def with_http_caching(response, request, etag, state, seconds):
 
 def readers_could_see(instance):
     """Whether saving or deleting this object changes anything a reader can see."""
-    from articles.models import Article, Byline, Section, Tag, TaggedArticle
+    from articles.models import Article, Section, Tag, TaggedArticle
     from media.models import Photo
     from newsroom.models import Author
 
@@ -446,21 +448,31 @@ def readers_could_see(instance):
     if isinstance(instance, Tag):
         return TaggedArticle.objects.published().filter(tag=instance).exists()
     if isinstance(instance, Author):
-        return (
-            Byline.objects.published().filter(author=instance).exists()
-            or published.filter(lead_photo__creator_author=instance).exists()
-            or published.filter(body_photos__photo__creator_author=instance).exists()
-        )
+        return has_page(instance.pk)
     if isinstance(instance, Photo):
         # Two lookups, each by its own index: an OR across the join reads every story.
         return (
             published.filter(lead_photo=instance).exists()
             or published.filter(body_photos__photo=instance).exists()
+            # A portrait shows on its author's page and in their stories' bylines.
+            or any(has_page(pk) for pk in instance.portraits_shown())
         )
     story_id = getattr(instance, "article_id", None) or getattr(instance, "content_object_id", None)
     if story_id is not None:
         return published.filter(pk=story_id).exists()
     return False
+
+
+def has_page(author_id):
+    """Whether readers see the author: bylined, or credited for a photo, on a published story."""
+    from articles.models import Article, Byline
+
+    published = Article.objects.published()
+    return (
+        Byline.objects.published().filter(author_id=author_id).exists()
+        or published.filter(lead_photo__creator_author_id=author_id).exists()
+        or published.filter(body_photos__photo__creator_author_id=author_id).exists()
+    )
 
 
 # Saving these changes nothing a reader sees: renditions are made for pages
@@ -522,8 +534,9 @@ def relations_changed(sender, instance, action, model, pk_set, **kwargs):
 
 
 def renditions_recorded(sender, photo, **kwargs):
-    # Which renditions a photo has decides the <picture> a story page offers.
-    new_versions(version_keys(photo))
+    # Which renditions a photo has decides the <picture> a story page offers;
+    # the photo's own version says so (a portrait's author is not changed by it).
+    new_versions([f"photo:{photo.pk}"])
 
 
 def connect():

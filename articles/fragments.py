@@ -114,6 +114,9 @@ def story_page_shows(article, bylines, tags, body_photos):
     photos = [*body_photos, *([article.lead_photo] if article.lead_photo else [])]
     keys = {f"article:{article.pk}", f"section:{article.section_id}"}
     keys |= {f"author:{byline.author_id}" for byline in bylines}
+    # The byline box shows each author's portrait, with its credit.
+    portraits = [getattr(byline.author, "portrait", None) for byline in bylines]
+    photos += [portrait for portrait in portraits if portrait is not None]
     keys |= {f"tag:{tag.pk}" for tag in tags}
     keys |= {f"photo:{photo.pk}" for photo in photos}
     keys |= {f"author:{photo.creator_author_id}" for photo in photos if photo.creator_author_id}

@@ -1091,6 +1091,12 @@ def author_pages(language=None):
     )
 
 
+class BylineQuerySet(ListingQuerySet):
+    def with_portraits(self):
+        """With each author's portrait and its photographer: a story's byline box draws both."""
+        return self.select_related("author__portrait__creator_author")
+
+
 class Byline(StoryStateCopy):
     """An author's credit on a story, in the order the story prints them."""
 
@@ -1111,6 +1117,8 @@ class Byline(StoryStateCopy):
 
     story_field = "article"
     owner_field = "author"
+
+    objects = BylineQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

@@ -23,7 +23,7 @@ def story_context(article, *, bylines=None, tags=None, related=None):
     return {
         "article": article,
         "current_section": article.section,
-        "bylines": list(article.bylines.all()) if bylines is None else bylines,
+        "bylines": list(article.bylines.with_portraits()) if bylines is None else bylines,
         "tags": list(article.tags.all()) if tags is None else tags,
         "related": related,
     }

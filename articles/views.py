@@ -154,7 +154,10 @@ class AuthorView(StoryListView):
     template_name = "articles/author_detail.html"
 
     def listing(self):
-        self.owner = get_object_or_404(author_pages(), slug=self.kwargs["slug"])
+        # With the portrait and its photographer, in the same query: the page draws both.
+        self.owner = get_object_or_404(
+            author_pages().select_related("portrait__creator_author"), slug=self.kwargs["slug"]
+        )
         return Byline.objects.published().in_language().filter(author=self.owner).newest_story_ids()
 
     def get_context_data(self, **kwargs):
@@ -211,7 +214,7 @@ def article_detail(request, section, pk, slug):
     if parts is None:
         # Drawn now: the story's bylines, tags and the editors' related stories.
         prefetch_related_objects(
-            [article], Prefetch("bylines", queryset=Byline.objects.select_related("author")), "tags"
+            [article], Prefetch("bylines", queryset=Byline.objects.with_portraits()), "tags"
         )
         bylines, tags = list(article.bylines.all()), list(article.tags.all())
         chosen_ids = article.related_stories.values_list("pk", flat=True)

@@ -18,8 +18,10 @@ from django.utils.translation import ngettext
 
 from media import credits, decoding, storage
 from media.forms import (
+    PORTRAIT_CREDIT,
     PhotoDescriptionForm,
     PhotoForm,
+    PortraitForm,
     UploadForm,
     UploadLimitReached,
     busy_error,
@@ -32,7 +34,8 @@ from media.forms import (
 from media.models import Photo, Rendition, usage_relations
 from media.specs import ADMIN_THUMBNAILS, EDITOR_SPEC
 from media.templatetags.photos import rendition_img
-from newsroom.models import sees_staff_records, staff_name
+from newsroom.admin import AuthorAdmin as PeopleAuthorAdmin
+from newsroom.models import Author, sees_staff_records, staff_name
 from project.admin import ModelAdmin
 
 THUMBNAIL, PREVIEW = ADMIN_THUMBNAILS
@@ -43,7 +46,7 @@ class UsageFilter(admin.SimpleListFilter):
     parameter_name = "used"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Used in a story")), ("no", _("Not used"))]
+        return [("yes", _("Used in a story or as a portrait")), ("no", _("Not used"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -66,8 +69,33 @@ class CompletenessFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SavesPhotoFiles:
+    """
+    An admin page whose save stores photo files: when the storage or the
+    machine's decoding slots fail it, nothing of the change is kept (the admin
+    saves in one transaction, the form removes the files) and the page says why.
+    """
+
+    not_saved = _("The photo was not changed")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except storage.failures() as error:
+            message = _(
+                "%(what)s: %(reason)s. Nothing of the change was kept;"
+                " tell the site's administrator."
+            ) % {"what": self.not_saved, "reason": storage_failure(error)}
+            self.message_user(request, message, messages.ERROR)
+            return redirect(request.get_full_path())
+        except decoding.DecodingBusy:
+            # The new file's working copy or thumbnails: rolled back like a storage failure.
+            self.message_user(request, busy_error().messages[0], messages.ERROR)
+            return redirect(request.get_full_path())
+
+
 @admin.register(Photo)
-class PhotoAdmin(ModelAdmin):
+class PhotoAdmin(SavesPhotoFiles, ModelAdmin):
     form = PhotoForm
     list_display = ["thumbnail", "__str__", "credit_line", "creator", "date_taken", "created_at"]
     list_display_links = ["thumbnail", "__str__"]
@@ -171,22 +199,6 @@ class PhotoAdmin(ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.uploader = request.user
         return form
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except storage.failures() as error:
-            # Nothing was saved (the admin saves in one transaction): the page again, and why.
-            message = _(
-                "The photo was not changed: %(reason)s. Nothing of the change was kept;"
-                " tell the site's administrator."
-            ) % {"reason": storage_failure(error)}
-            self.message_user(request, message, messages.ERROR)
-            return redirect(request.get_full_path())
-        except decoding.DecodingBusy:
-            # The new file's working copy or thumbnails: rolled back like a storage failure.
-            self.message_user(request, busy_error().messages[0], messages.ERROR)
-            return redirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         try:
@@ -370,16 +382,22 @@ class PhotoAdmin(ModelAdmin):
         if not photo.pk:
             return "—"
         rows, hidden = [], 0
-        for relation in usage_relations():
-            for use in getattr(photo, relation.get_accessor_name()).all():
-                # A use may stand for something else (a story, for a photo in its text).
-                obj = getattr(use, "usage_target", use)
-                if not _may_open(request, obj):
-                    hidden += 1  # a colleague's draft's headline is not the viewer's to read
-                    continue
-                meta = obj._meta
-                url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
-                rows.append((url, obj, meta.verbose_name))
+        uses = [
+            use
+            for relation in usage_relations()
+            for use in getattr(photo, relation.get_accessor_name()).all()
+        ]
+        if photo.portrait_of_id:
+            uses.append(photo.portrait_of)
+        for use in uses:
+            # A use may stand for something else (a story, for a photo in its text).
+            obj = getattr(use, "usage_target", use)
+            if not _may_open(request, obj):
+                hidden += 1  # a colleague's draft's headline is not the viewer's to read
+                continue
+            meta = obj._meta
+            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+            rows.append((url, obj, meta.verbose_name))
         if not rows and not hidden:
             return _("Not used yet.")
         listed = format_html(
@@ -426,3 +444,73 @@ def _limits():
         "bytes": filesizeformat(settings.NEWSROOM_MAX_UPLOAD_BYTES),
         "megapixels": round(settings.NEWSROOM_MAX_IMAGE_PIXELS / 1e6),
     }
+
+
+# An author's portrait is a library photo: the author's page, declared in newsroom
+# (which knows nothing of photos), gains the portrait's fields here.
+admin.site.unregister(Author)
+
+
+@admin.register(Author)
+class AuthorAdmin(SavesPhotoFiles, PeopleAuthorAdmin):
+    form = PortraitForm
+    not_saved = _("The author was not saved")
+    list_display = ["portrait_thumbnail", *PeopleAuthorAdmin.list_display]
+    list_display_links = ["portrait_thumbnail", "name"]
+    fields = None
+    portrait_fields = [
+        "portrait",
+        "new_portrait",
+        *(f"portrait_{entry.name}" for entry in PORTRAIT_CREDIT),
+    ]
+    fieldsets = [
+        (None, {"fields": PeopleAuthorAdmin.fields}),
+        (_("Portrait"), {"fields": ["portrait_preview", *portrait_fields]}),
+    ]  # as a superuser sees it: get_fieldsets() leaves out what the viewer may not do
+    readonly_fields = ["portrait_preview"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("portrait")
+
+    def get_fieldsets(self, request, obj=None):
+        # Choosing needs the library, uploading the photo desk's permission; a
+        # page someone may only read shows the portrait alone.
+        may_change = self.has_change_permission(request, obj)
+        shown = ["portrait_preview"]
+        if may_change and request.user.has_perm("media.view_photo"):
+            shown.append("portrait")
+        if may_change and request.user.has_perm("media.add_photo"):
+            shown += [name for name in self.portrait_fields if name != "portrait"]
+        (main, portrait) = self.fieldsets
+        return [main, (portrait[0], {**portrait[1], "fields": shown})]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.uploader = request.user
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        try:
+            super().save_related(request, form, formsets, change)
+            form.save_portrait()
+        except BaseException:
+            form.discard_new_files()
+            raise
+
+    @admin.display(description=_("portrait"))
+    def portrait_thumbnail(self, author):
+        photo = getattr(author, "portrait", None)
+        return rendition_img(photo, THUMBNAIL, alt="") if photo else "—"
+
+    @admin.display(description=_("Current portrait"))
+    def portrait_preview(self, author):
+        photo = getattr(author, "portrait", None) if author.pk else None
+        if photo is None:
+            return _("No portrait yet.")
+        url = reverse("admin:media_photo_change", args=[photo.pk])
+        return format_html(
+            '<a href="{}">{}</a><p class="help">{}</p>',
+            url,
+            rendition_img(photo, THUMBNAIL, alt=photo.alt_text),
+            credits.credit_html(photo),
+        )

@@ -194,13 +194,17 @@ def is_complete(photo):
 def credit_html(photo, *, feed=False):
     """
     The credit as readers see it under a photo: «Фото: akorda.kz», linked to a
-    staff photographer's page. In feeds, the form Dzen reads from a figure's
-    caption: the credit alone, in <span class="copyright">.
+    staff photographer's page (named, when the credit line is empty). In feeds,
+    the form Dzen reads from a figure's caption: the credit alone, in
+    <span class="copyright">. Nothing for a photo that names nobody (a portrait
+    from before portraits were credited, media/migrations/0005).
     """
-    if feed:
-        return format_html('<span class="copyright">{}</span>', photo.credit_line)
     author = photo.creator_author if photo.creator_author_id else None
-    text = photo.credit_line
+    text = photo.credit_line if not blank(photo.credit_line) else author and author.name
+    if not text:
+        return ""
+    if feed:
+        return format_html('<span class="copyright">{}</span>', text)
     if author is not None:
         text = format_html('<a href="{}">{}</a>', author.get_absolute_url(), text)
     return format_html('<span class="credit">{} {}</span>', gettext("Photo:"), text)

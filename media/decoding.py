@@ -42,7 +42,7 @@ def slot(wait=None, background=False):
     """
     Hold one of the machine's decoding slots, waiting at most ``wait`` seconds
     (NEWSROOM_DECODING_WAIT_SECONDS by default) before DecodingBusy. A thread
-    that holds one already (a portrait inspected before it is drawn) goes on.
+    that holds one already (a step of a decoding that holds it for all) goes on.
 
     Background work (renditions in a task worker) never takes the first slot
     when there are two or more: a worker going from one photo to the next

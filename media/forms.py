@@ -7,9 +7,9 @@ from functools import cached_property
 
 from django import forms
 from django.conf import settings
+from django.contrib import admin
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
@@ -20,7 +20,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from media import credits, decoding, imaging
-from media.models import Photo, Rendition
+from media.models import Photo, Rendition, portrait_alt_text, set_portrait
+from newsroom.models import Author
+from project.admin import TolerantAutocompleteSelect
 
 
 @dataclass
@@ -158,23 +160,6 @@ class ImageUploadField(forms.FileField):
             raise busy_error() from None
 
 
-class PortraitField(ImageUploadField):
-    """An author's portrait: checked like a photo, stored upright, in sRGB, without metadata."""
-
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if not isinstance(upload, CheckedUpload):
-            return upload
-        try:
-            jpeg, _size = imaging.portrait(
-                upload.data, max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS
-            )
-        except decoding.DecodingBusy:
-            raise busy_error() from None
-        stem = upload.name.rsplit(".", 1)[0] or "portrait"
-        return ContentFile(jpeg, name=f"{stem}.jpg")
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -291,3 +276,130 @@ class PhotoForm(PhotoDescriptionForm):
             for name in old_files:
                 if name and name not in current:
                     transaction.on_commit(lambda name=name: storage.delete(name))
+
+
+# What an editor says about a new portrait on the author's page: the credit as
+# readers and search engines see it (the fields with a schema.org name).
+PORTRAIT_CREDIT = [entry for entry in credits.FIELDS if entry.schema]
+
+
+class PortraitForm(forms.ModelForm):
+    """
+    An author's page with their portrait: a photo from the library, or a new one
+    uploaded here with its credit, under the photo desk's checks (size, decoding
+    slots, the uploader's allowance, the credit).
+    """
+
+    portrait = forms.ModelChoiceField(
+        Photo.objects.all(),
+        required=False,
+        label=_("From the library"),
+        # The admin's lookup by any foreign key to photos lists the photos the
+        # viewer may see, searched as the library is; a rendition's is media's own.
+        # (Tolerant: a value that is no photo's id is shown as none, not a server error.)
+        widget=TolerantAutocompleteSelect(Rendition._meta.get_field("photo"), admin.site),
+        help_text=_(
+            "A photo from the library. Emptied, the author has no portrait;"
+            " the photo stays in the library."
+        ),
+    )
+    new_portrait = ImageUploadField(
+        label=_("Or a new one"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG, WebP or AVIF. Added to the library with the credit below"
+            " and shown instead of the photo chosen above."
+        ),
+    )
+
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "job_title", "bio", "user"]
+
+    # Set by the admin to the user saving the form: a new file counts against their uploads.
+    uploader = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["portrait"].initial = getattr(self.instance, "portrait", None)
+        self.new_photo = None
+
+    def clean_portrait(self):
+        photo = self.cleaned_data.get("portrait")
+        if photo is not None and photo.portrait_of_id not in (None, self.instance.pk):
+            raise ValidationError(
+                _("This photo is already the portrait of %(name)s."),
+                params={"name": photo.portrait_of},
+                code="taken",
+            )
+        return photo
+
+    def clean_new_portrait(self):
+        upload = self.cleaned_data.get("new_portrait")
+        if not isinstance(upload, CheckedUpload):
+            return None
+        if self.uploader is not None:
+            count_upload(self.uploader)
+        twin = Photo.objects.filter(file_hash=upload.sha256).first()
+        if twin:
+            raise duplicate_error(twin)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("new_portrait")
+        if upload is not None:
+            given = cleaned.get("portrait_credit_line") or ""
+            in_file = upload.inspection.metadata.get("credit_line") or ""
+            if credits.blank(given) and credits.blank(in_file):
+                self.add_error(
+                    "portrait_credit_line",
+                    ValidationError(
+                        _("A new portrait needs its credit line: the file does not carry one."),
+                        code="required",
+                    ),
+                )
+        return cleaned
+
+    def save_portrait(self):
+        """After the author is saved: the new photo, or the one chosen, becomes the portrait."""
+        photo = self.cleaned_data.get("portrait")
+        upload = self.cleaned_data.get("new_portrait")
+        if upload is not None:
+            credit = {
+                entry.name: self.cleaned_data[f"portrait_{entry.name}"]
+                for entry in PORTRAIT_CREDIT
+                if not credits.blank(self.cleaned_data.get(f"portrait_{entry.name}") or "")
+            }
+            # Kept before it is linked: a failure there must take its files too.
+            self.new_photo = Photo.objects.create_from_file(
+                upload.data,
+                upload.name,
+                uploaded_by=self.uploader,
+                inspection=upload.inspection,
+                by_uploader=False,
+                alt_text=portrait_alt_text(self.instance),
+                **credit,
+            )
+            photo = self.new_photo
+        set_portrait(self.instance, photo)
+        return photo
+
+    def discard_new_files(self):
+        """The files this save stored, when the save fails: its rows are rolled back."""
+        photo = self.new_photo
+        if photo is None:
+            return
+        photo.delete_files()
+        renditions = Rendition._meta.get_field("file").storage
+        for name in photo.__dict__.get("_stored_renditions", []):
+            renditions.delete(name)
+
+
+# The new portrait's credit fields, named portrait_<field>, declared as if written
+# in the class (the admin lists them by name): labelled and explained by the map.
+for _entry in PORTRAIT_CREDIT:
+    _field = _entry.field.formfield(required=False)
+    PortraitForm.declared_fields[f"portrait_{_entry.name}"] = _field
+    PortraitForm.base_fields[f"portrait_{_entry.name}"] = _field

@@ -468,20 +468,6 @@ def _encode(image, file_format, xmp):
     return buffer.getvalue()
 
 
-@decoding.slot()
-def portrait(data, *, size=480, max_pixels):
-    """An author's portrait as readers may fetch it: upright, sRGB, no metadata, at most size²."""
-    inspect(data, max_pixels=max_pixels)
-    with Image.open(io.BytesIO(data)) as image:
-        icc_profile = image.info.get("icc_profile")
-        image.draft("RGB", (size, size))
-        image.load()
-        image = ImageOps.exif_transpose(image)
-    image = _to_srgb(image, icc_profile)
-    image.thumbnail((size, size), Image.Resampling.LANCZOS)
-    return _encode(image, "jpeg", xmp_packet({})), image.size
-
-
 # Made-up pictures for the demo and the tests -------------------------------------------
 
 

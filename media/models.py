@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from django_tasks.exceptions import InvalidTaskError
@@ -45,7 +45,8 @@ def new_token():
 
 class PhotoQuerySet(models.QuerySet):
     def used(self):
-        return self.filter(_usage_filter()).distinct()
+        """Photos a story shows (lead or in its text), or an author's portrait."""
+        return self.filter(_usage_filter() | Q(portrait_of__isnull=False)).distinct()
 
     def unused(self):
         return self.exclude(pk__in=self.used().values("pk"))
@@ -58,18 +59,21 @@ class PhotoQuerySet(models.QuerySet):
     def incomplete(self):
         return self.filter(credits.incomplete())
 
-    def create_from_file(self, data, name, *, uploaded_by=None, inspection=None, **fields):
+    def create_from_file(
+        self, data, name, *, uploaded_by=None, inspection=None, by_uploader=True, **fields
+    ):
         """
         A new photo from an uploaded file's bytes, checked and credited.
 
         Fields the caller does not give come from the file's own metadata and,
-        where the file says nothing, from the uploader's author profile.
+        where the file says nothing, from the uploader's author profile (unless
+        by_uploader=False: an editor setting a colleague's portrait did not take it).
         """
         inspection = inspection or imaging.inspect(
             data, max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS
         )
         photo = self.model(uploaded_by=uploaded_by, **fields)
-        photo.fill_credit(inspection.metadata, uploaded_by)
+        photo.fill_credit(inspection.metadata, uploaded_by if by_uploader else None)
         photo.set_original(data, name, inspection)
         try:
             with transaction.atomic():
@@ -83,6 +87,22 @@ class PhotoQuerySet(models.QuerySet):
                 Rendition._meta.get_field("file").storage.delete(name)
             raise
         return photo
+
+    def create_portrait(self, author, data, name, **fields):
+        """
+        A new photo from a file's bytes (create_from_file) as the author's
+        portrait, its alt text naming them; their former portrait stays in the library.
+        """
+        fields.setdefault("alt_text", portrait_alt_text(author))
+        photo = self.create_from_file(data, name, by_uploader=False, **fields)
+        set_portrait(author, photo)
+        return photo
+
+
+def portrait_alt_text(author):
+    """A portrait's alt text, in the site's language: «Фото Ирина Капитанова»."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext("Photo %(name)s") % {"name": author.name}
 
 
 def _usage_filter():
@@ -100,6 +120,9 @@ def usage_relations():
         if relation.related_model is not Rendition and not relation.many_to_many
     ]
 
+
+# Written by their own code only, never by a form's save of the whole photo.
+KEPT_BY_OTHERS = ("made_specs", "portrait_of")
 
 # What the renditions show: a save that changes any of these renews them.
 RENDERED_FROM = ("file_hash", "focal_x", "focal_y", *credits.IN_RENDITIONS)
@@ -152,6 +175,17 @@ class Photo(Credited):
         editable=False,
         related_name="+",
     )
+    # Related from here, so that newsroom (the lowest app) knows nothing of photos:
+    # templates say author.portrait. Set from the author's page (set_portrait).
+    portrait_of = models.OneToOneField(
+        "newsroom.Author",
+        verbose_name=_("portrait of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="portrait",
+    )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # The names of the renditions made so far, each at its own address
@@ -179,12 +213,13 @@ class Photo(Credited):
 
     def save(self, *args, **kwargs):
         # An editor's form holds the photo as it was loaded; renditions made since
-        # then are recorded by make_renditions(), and the form must not undo that.
+        # then are recorded by make_renditions(), and the form must not undo that,
+        # nor a portrait set meanwhile on the author's page (set_portrait).
         if self.pk is not None and not kwargs.get("force_insert") and "update_fields" not in kwargs:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "made_specs"
+                if not field.primary_key and field.name not in KEPT_BY_OTHERS
             ]
         renew = self.pk is not None and self._renditions_outdated(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
@@ -206,8 +241,14 @@ class Photo(Credited):
 
     def _remember_as_loaded(self):
         deferred = self.get_deferred_fields()
-        names = [name for name in RENDERED_FROM if name not in deferred]
+        names = [name for name in (*RENDERED_FROM, "portrait_of_id") if name not in deferred]
         self._as_loaded = (names, [getattr(self, name) for name in names])
+
+    def portraits_shown(self):
+        """The authors whose portrait this is, or was as loaded: their pages show it."""
+        names, values = self.__dict__.get("_as_loaded", ((), ()))
+        loaded = dict(zip(names, values, strict=True)).get("portrait_of_id")
+        return {pk for pk in (loaded, self.portrait_of_id) if pk is not None}
 
     def _renditions_outdated(self, update_fields):
         """Whether this save changes what the renditions show."""
@@ -388,6 +429,26 @@ class Photo(Credited):
         for file in (self.original, self.working_copy):
             if file and file.name and file._committed:
                 file.storage.delete(file.name)
+
+
+def set_portrait(author, photo):
+    """
+    Make ``photo`` (None: no photo) the author's portrait; their former one stays
+    in the library. Each photo is saved on its own, so that the pages showing
+    either are retired (articles/caching.py).
+    """
+    former = Photo.objects.filter(portrait_of=author)
+    if photo is not None:
+        former = former.exclude(pk=photo.pk)
+    for old in former:
+        old.portrait_of = None
+        old.save(update_fields=["portrait_of", "updated_at"])
+    if photo is not None and photo.portrait_of_id != author.pk:
+        photo.portrait_of = author  # also what author.portrait now answers
+        photo.save(update_fields=["portrait_of", "updated_at"])
+    elif photo is None:
+        # The author's cached reverse accessor would still name the former photo.
+        author._state.fields_cache.pop("portrait", None)
 
 
 class Rendition(models.Model):

@@ -98,12 +98,18 @@ USAGES = {
     ),
     "top": Usage("16x9", (640, 960, 1280, 1920), 960, "(min-width: 48rem) 60vw, 100vw"),
     "square": Usage("1x1", (160, 320, 480), 320, "10rem"),
+    # An author's portrait: square, around the focal point (the face), beside
+    # their name on their page and, smaller, in a story's bylines.
+    "portrait": Usage("1x1", (160, 320), 160, "6rem"),
+    "byline": Usage("1x1", (160, 320), 160, "3.5rem"),
     # The admin's photo library: made at upload, so the editor never waits for one.
     "admin": Usage("original", (160, 640), 160, "160px"),
 }
 
 ADMIN_THUMBNAILS = [Spec("original", width, "jpeg") for width in USAGES["admin"].widths]
 SHARE_SPEC = Spec(SHARE, SHARE_SIZE[0], "jpeg")
+# The portrait that structured data names (schema.org Person.image).
+PORTRAIT_IMAGE_SPEC = Spec("1x1", 320, "jpeg")
 # The image a story's text stores for its editor to show; readers get a <picture>.
 EDITOR_SPEC = Spec("original", 800, "jpeg")
 

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.models import ContentType
@@ -8,7 +7,6 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from media.forms import PortraitField
 from newsroom.accounts import LoginForm
 from newsroom.models import AuditEvent, Author, User
 from newsroom.slugs import SlugInput
@@ -23,24 +21,15 @@ admin.site.login_form = LoginForm
 admin.site.register(User, UserAdmin)
 
 
-class AuthorForm(forms.ModelForm):
-    # Readers fetch portraits as uploaded: the photo desk's checks and clean-up apply.
-    portrait = PortraitField(label=_("portrait"), required=False)
-
-    class Meta:
-        model = Author
-        fields = ["name", "slug", "job_title", "portrait", "bio", "user"]
-
-
 @admin.register(Author)
 class AuthorAdmin(ModelAdmin):
-    form = AuthorForm
+    # The portrait is a library photo: media/admin.py adds its fields to this page.
     list_display = ["name", "job_title", "user"]
     search_fields = ["name", "job_title"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
     formfield_overrides = {models.SlugField: {"widget": SlugInput}}
-    fields = ["name", "slug", "job_title", "portrait", "bio", "user"]
+    fields = ["name", "slug", "job_title", "bio", "user"]
 
 
 def view_on_site(request, content_type_id, object_id):

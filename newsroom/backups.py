@@ -6,7 +6,7 @@ through Django's storage API, so that object storage is backed up like disk.
     DIR/manifest.json         what is in the backup, every file's size and SHA-256
     DIR/database.pgdump       PostgreSQL: pg_dump's custom format (pg_restore reads it)
     DIR/database.sqlite3      SQLite: a copy made with SQLite's online backup API
-    DIR/files/default/…       public uploads: renditions, authors' portraits
+    DIR/files/default/…       public uploads: renditions (and the old portrait files, authors/)
     DIR/files/originals/…     photo originals and working copies (private)
 """
 

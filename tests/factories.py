@@ -4,7 +4,6 @@ import itertools
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from articles.models import Article, Byline, Section
@@ -21,11 +20,17 @@ def make_section(name=None, **fields):
 
 
 def make_author(name=None, *, portrait=True, **fields):
+    """An author, with a credited library photo as their portrait unless portrait=False."""
     number = next(_numbers)
-    author = Author(name=name or f"Автор Номер {number}", **fields)
+    author = Author.objects.create(name=name or f"Автор Номер {number}", **fields)
     if portrait:
-        author.portrait = ContentFile(drawn_portrait(48, seed=number), f"author-{number}.jpg")
-    author.save()
+        Photo.objects.create_from_file(
+            drawn_portrait(48, seed=number),
+            f"author-{number}.jpg",
+            portrait_of=author,
+            alt_text=f"Фото {author.name}",
+            credit_line="Фото редакции",
+        )
     return author
 
 

@@ -15,7 +15,7 @@ from articles import fragments, search
 from articles.body import story_body, xml_text
 from articles.fragments import KeptStory, Memo
 from media import credits
-from media.specs import SHARE_SIZE
+from media.specs import PORTRAIT_IMAGE_SPEC, SHARE_SIZE
 from project.address import absolute_url
 
 register = template.Library()
@@ -220,5 +220,35 @@ def story_structured_data(article, bylines, tags, image_url=None):
         ]
     if tags:
         data["keywords"] = [tag.name for tag in tags]
+    return json_ld(data)
+
+
+@register.simple_tag
+def author_structured_data(author):
+    """schema.org Person as JSON-LD: the author, their portrait with its credit."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": author.name,
+        "url": absolute_url(author.get_absolute_url()),
+    }
+    if author.job_title:
+        data["jobTitle"] = author.job_title
+    if author.bio:
+        data["description"] = author.bio
+    photo = getattr(author, "portrait", None)
+    if photo is not None:
+        width, height = PORTRAIT_IMAGE_SPEC.size_for(photo.width, photo.height)
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": absolute_url(photo.rendition_url(PORTRAIT_IMAGE_SPEC)),
+            "width": width,
+            "height": height,
+            **credits.structured_data(photo, absolute_url),
+        }
+    return json_ld(data)
+
+
+def json_ld(data):
     text = json.dumps(data, ensure_ascii=False).translate(JSON_IN_HTML)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def fill(count, **fields):
-    authors = [make_author(portrait=False) for _ in range(3)]
+    authors = [make_author() for _ in range(3)]  # with portraits: their pages show them
     stories = []
     for n in range(count):
         stories.append(
@@ -114,7 +114,8 @@ def test_list_pages_query_budget_does_not_grow_with_stories(
         # owner + the page's ids + edit tokens + stories + bylines + navigation = 6
         (section.get_absolute_url(), 6),
         ("/tags/obshchiy/", 6),
-        # the same + the author's photos = 7
+        # the same (the owner with their portrait and its photographer, joined)
+        # + the author's photos = 7
         (author.get_absolute_url(), 7),
     ]:
         with django_assert_max_num_queries(budget):
@@ -135,7 +136,8 @@ def test_story_page_query_budget_does_not_grow_with_tags_authors_or_related(
         tags=[f"тег {n}" for n in range(extras)],
     )
     story.related_stories.set(make_article() for _ in range(extras))
-    # story with section and photo and photographer; bylines with authors;
+    # story with section and photo and photographer; bylines with authors and
+    # their portraits (with the portraits' photographers, joined);
     # tags; related stories with sections; the ids of recent stories completing
     # «read also» and of translations (one query); their rows; navigation = 7
     with django_assert_max_num_queries(7):

@@ -149,8 +149,8 @@ def test_a_rendition_asked_for_while_busy_is_a_503_the_browser_retries(client, o
 
 
 @pytest.mark.usefixtures("one_slot")
-def test_a_portrait_decoded_twice_needs_only_the_one_slot(client, editor):
-    # Drawing a portrait inspects it first; the thread that holds the slot goes on.
+def test_a_portrait_uploaded_on_the_authors_page_needs_only_the_one_slot(client, editor):
+    # Inspected, then its thumbnails drawn: one after the other, each in the one slot.
     client.force_login(editor)
     response = client.post(
         "/admin/newsroom/author/add/",
@@ -160,11 +160,12 @@ def test_a_portrait_decoded_twice_needs_only_the_one_slot(client, editor):
             "job_title": "",
             "bio": "",
             "user": "",
-            "portrait": upload("exif-pillow.jpg"),
+            "new_portrait": upload("exif-pillow.jpg"),
+            "portrait_credit_line": "Фото редакции",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert Author.objects.get(slug="aigul-kasymova").portrait
+    assert Author.objects.get(slug="aigul-kasymova").portrait.renditions.count() == 2
 
 
 def test_slots_are_shared_by_the_threads_of_one_process_too(settings, tmp_path):

@@ -43,8 +43,12 @@ def inventory():
             [rendition.photo_id, rendition.spec, digest(rendition.file)]
             for rendition in Rendition.objects.order_by("pk")
         ],
+        # A portrait is a library photo (its files are among the photos'); files
+        # kept from before portraits were photos (Author.portrait_file) too.
         "portraits": [
-            [author.pk, digest(author.portrait)] for author in Author.objects.order_by("pk")
+            [author.pk, getattr(author, "portrait", None) and author.portrait.pk,
+             digest(author.portrait_file)]
+            for author in Author.objects.select_related("portrait").order_by("pk")
         ],
     }  # fmt: skip
 

@@ -18,6 +18,7 @@ import pytest
 import reversion
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -68,6 +69,8 @@ ACCESS = {
     ("autocomplete", "articles.article.translation_of"): "login login 200 403 200 200",
     ("autocomplete", "articles.byline.author"): "login login 200 403 200 200",
     ("autocomplete", "media.photo.creator_author"): "login login 200 403 200 200",
+    # The author's portrait, chosen from the library: the photos anyone on staff sees.
+    ("autocomplete", "media.rendition.photo"): "login login 200 200 200 200",
     ("autocomplete", "newsroom.author.user"): "login login 403 403 403 200",
     # Stories
     ("articles_article_changelist", "—"): "login login 200 403 200 200",
@@ -382,7 +385,10 @@ def _owner_of(name, objects):
 
 
 def autocomplete_fields():
-    """app.model.field for every autocomplete field of every admin and inline."""
+    """
+    app.model.field for every autocomplete field of every admin and inline, and
+    for every lookup a form declares itself (the author's portrait, media/forms.py).
+    """
     fields = []
     for model, model_admin in admin.site._registry.items():
         owners = [(model, model_admin)] + [
@@ -391,6 +397,10 @@ def autocomplete_fields():
         for owner, owner_admin in owners:
             for field in owner_admin.autocomplete_fields:
                 fields.append(f"{owner._meta.app_label}.{owner._meta.model_name}.{field}")
+            for form_field in owner_admin.form.declared_fields.values():
+                if isinstance(form_field.widget, AutocompleteSelect):
+                    source = form_field.widget.field
+                    fields.append(f"{source.model._meta.label_lower}.{source.name}")
     return sorted(set(fields))
 
 

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import accumulate
 
-from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -66,6 +65,9 @@ MINUTES_A_DAY = 24 * 60
 MAX_PHOTOS = 500
 # Storage adds "_<7 characters>" to a name it already holds.
 PHOTO_FILE = re.compile(r"-archive-(\d+)(?:_[0-9A-Za-z]{7})?\.jpg$")
+
+# The demo's portraits are the newsroom's own, credited as such.
+PORTRAIT_CREDIT = {"credit_line": "Newsroom", "copyright_notice": "© Newsroom"}
 
 
 def photo_pool_size(stories):
@@ -1821,11 +1823,15 @@ class Command(BaseCommand):
             author = Author(name=name, job_title=job_title, bio=bio, slug=slugify(name))
             while author.slug in taken:
                 author.slug += "-2"
-            if number % 8 == 0:  # a few have a portrait
-                author.portrait = ContentFile(
-                    drawn_portrait(400, seed=f"archive-{number}"), f"{author.slug}.jpg"
-                )
             author.save()
+            if number % 8 == 0:  # a few have a portrait
+                Photo.objects.create_portrait(
+                    author,
+                    drawn_portrait(400, seed=f"archive-{number}"),
+                    f"{author.slug}.jpg",
+                    focal_y=0.4,  # the drawn face
+                    **PORTRAIT_CREDIT,
+                )
             taken.add(author.slug)
             authors[name] = author
         return authors
