@@ -58,7 +58,9 @@ def test_a_default_credit_completes_photos_that_name_none(db):
 
 
 def test_a_missing_file_is_reported_and_the_rest_goes_on(imported):
-    assert "Files not found: 1\n  2024/03/missing.jpg (attachment 106): not in --media-dir" in imported
+    assert (
+        "Files not found: 1\n  2024/03/missing.jpg (attachment 106): not in --media-dir" in imported
+    )
     assert ImportedItem.objects.get(kind="attachment", key="106").photo is None
     assert ImportedItem.objects.filter(kind="post").count() == 6
 

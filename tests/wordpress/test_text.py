@@ -32,7 +32,7 @@ def test_classic_text_gets_paragraphs_and_line_breaks(imported):
 
 def test_a_captioned_image_becomes_a_library_photo_in_a_figure(imported):
     story = Article.objects.get(old_addresses__path="?p=10")
-    assert '<figcaption>Встреча в доме культуры</figcaption>' in story.body
+    assert "<figcaption>Встреча в доме культуры</figcaption>" in story.body
     assert [use.photo for use in story.body_photos.all()] == [story.lead_photo]
 
 
@@ -59,7 +59,7 @@ def test_brackets_that_are_not_shortcodes_stay_text(imported):
 
 def test_headings_take_our_two_levels():
     converted = content.convert("<h1>a</h1><h2>b</h2><h4>c</h4><h6>d</h6>", lambda *_: None)
-    assert converted.html == "<h2>a</h2><h2>b</h2><h3>c</h3><h3>d</h3>"
+    assert converted.html == "<h2>a</h2>\n<h2>b</h2>\n<h3>c</h3>\n<h3>d</h3>"
 
 
 def test_an_escaped_shortcode_is_its_text():
