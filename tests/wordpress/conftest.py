@@ -9,10 +9,11 @@ UPLOADS = EXPORTS / "uploads"
 SITE_EXPORT = EXPORTS / "stepnye-vesti-1.2.xml"
 
 
-def run_import(export=SITE_EXPORT, *options, media=True):
+def run_import(export=None, *options, media=True):
     """Run the command as an operator would; its report (stdout) is returned."""
     out, err = io.StringIO(), io.StringIO()
     media_options = ["--media-dir", str(UPLOADS)] if media else []
+    export = export or SITE_EXPORT
     call_command("import_wordpress", str(export), *media_options, *options, stdout=out, stderr=err)
     return out.getvalue()
 

@@ -639,7 +639,10 @@ class Report:
             if outcomes:
                 lines.append(
                     f"{what.capitalize()}: "
-                    + ", ".join(f"{count} {outcome}" for outcome, count in outcomes.items())
+                    + ", ".join(
+                        f"{count} {outcome}"
+                        for outcome, count in sorted(outcomes.items(), key=outcome_order)
+                    )
                 )
         if self.sections:
             lines.append("Categories → sections:")
@@ -671,6 +674,13 @@ class Report:
         else:
             lines.append(f"Done in {self.seconds:.1f} s.")
         return "\n".join(lines)
+
+
+OUTCOMES = ["imported", "created", "updated", "unpublished", "matched", "matched by name", "mapped"]
+
+
+def outcome_order(pair):
+    return OUTCOMES.index(pair[0]) if pair[0] in OUTCOMES else len(OUTCOMES)
 
 
 def examples(keys, count=EXAMPLES):
