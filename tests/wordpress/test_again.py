@@ -1,4 +1,4 @@
-"""Run the import again: nothing doubles, what changed on WordPress is updated, editors' work is kept."""
+"""Run it again: nothing doubles, what changed on WordPress is updated, editors' work is kept."""
 
 import shutil
 
