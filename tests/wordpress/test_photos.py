@@ -25,7 +25,8 @@ def test_attachments_become_library_photos_with_their_thumbnails(imported):
 def test_alt_text_and_caption_come_from_wordpress(imported):
     akorda = photo_of(101)
     assert akorda.alt_text == "Аким за столом перед жителями в зале дома культуры"
-    assert akorda.description == "Встреча в доме культуры. Фото: пресс-служба акимата"
+    # The caption's «Фото: …» is the credit, not part of what the photo shows.
+    assert akorda.description == "Встреча в доме культуры."
 
 
 def test_a_credit_in_the_caption_becomes_the_credit_line(imported):

@@ -246,6 +246,13 @@ class Command(BaseCommand):
             self.report.skip("attachment", f"not a photo ({mime})", key)
             return
         caption = content.plain(text(element, "excerpt:encoded"))
+        # «… Фото: akorda.kz» in a caption is the credit: the photo's credit line
+        # (unless its file names one), and no part of its description, which pages
+        # print beside the credit.
+        found = CREDIT_IN_CAPTION.search(caption)
+        caption_credit = found["credit"].strip() if found else ""
+        if found:
+            caption = (caption[: found.start()] + caption[found.end() :]).strip(" ,;—–-")
         described = {
             "alt_text": content.plain(meta(element, "_wp_attachment_image_alt"))[:300],
             "description": caption or content.plain(text(element, "content:encoded")),
@@ -260,7 +267,7 @@ class Command(BaseCommand):
                     photo.save()
                     outcome = "updated"
                 else:
-                    photo, outcome = self.photo_from_file(path, described, caption, key)
+                    photo, outcome = self.photo_from_file(path, described, caption_credit, key)
                 if photo is None:
                     outcome_fields = {**fields, "fingerprint": ""}  # tried again next time
                 else:
@@ -274,7 +281,7 @@ class Command(BaseCommand):
         if outcome:
             self.report.count("photos", outcome)
 
-    def photo_from_file(self, path, described, caption, key):
+    def photo_from_file(self, path, described, caption_credit, key):
         """A library photo from the attachment's file: (photo, outcome), or (None, None)."""
         data, where = self.read_upload(path)
         if data is None:
@@ -293,9 +300,11 @@ class Command(BaseCommand):
                 inspection = imaging.inspect(data, max_pixels=settings.NEWSROOM_MAX_IMAGE_PIXELS)
                 fields = {name: value for name, value in described.items() if value}
                 if not inspection.metadata.get("credit_line"):
-                    found = CREDIT_IN_CAPTION.search(caption)
-                    credit = found["credit"].strip() if found else ""
-                    credit = credit or inspection.metadata.get("creator") or self.options["credit"]
+                    credit = (
+                        caption_credit
+                        or inspection.metadata.get("creator")
+                        or self.options["credit"]
+                    )
                     if credit:
                         fields["credit_line"] = credit[:200]
                 photo = Photo.objects.create_from_file(
