@@ -27,13 +27,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
+import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from articles.models import RESERVED_SECTION_SLUGS, Article, Byline, Section
@@ -285,7 +286,7 @@ class Command(BaseCommand):
         """A library photo from the attachment's file: (photo, outcome), or (None, None)."""
         data, where = self.read_upload(path)
         if data is None:
-            self.report.missing.append(f"{path or '(no file named)'} (attachment {key}): {where}")
+            self.report.missing.add(f"{path or '(no file named)'} (attachment {key}): {where}")
             return None, None
         if len(data) > settings.NEWSROOM_MAX_UPLOAD_BYTES:
             self.report.skip("attachment", "the file is over the photo desk's size limit", key)
@@ -317,7 +318,7 @@ class Command(BaseCommand):
             self.report.skip("attachment", f"refused by the photo desk: {refusal.args[0]}", key)
             return None, None
         if not photo.is_complete:
-            self.report.incomplete.append(photo.pk)
+            self.report.incomplete.add(photo.pk)
         return photo, "imported"
 
     def read_upload(self, path):
@@ -342,31 +343,26 @@ class Command(BaseCommand):
         return None, "not in --media-dir" if self.media_dir else "no --media-dir given"
 
     def photo_for(self, attachment_id, src):
-        """The library photo an image in a post shows: by attachment id, else by file."""
+        """
+        The library photo an image in a post shows: by attachment id, else by
+        file. An attachment known without its file (not found yet) marks the
+        post as waiting for files: the next import tries it again.
+        """
+        attachments = ImportedItem.objects.filter(kind="attachment").select_related("photo")
+        found = None
         if attachment_id is not None:
-            item = (
-                ImportedItem.objects.filter(
-                    kind="attachment", key=str(attachment_id), photo__isnull=False
-                )
-                .select_related("photo")
-                .first()
-            )
-            if item:
-                return item.photo
+            found = attachments.filter(key=str(attachment_id)).first()
         path = uploads_path_of(src)
-        if not path:
-            return None
-        for candidate in dict.fromkeys([path, SIZED_COPY.sub("", path)]):
-            item = (
-                ImportedItem.objects.filter(
-                    kind="attachment", file_path=candidate, photo__isnull=False
-                )
-                .select_related("photo")
+        if (found is None or found.photo is None) and path:
+            by_file = (
+                attachments.filter(file_path__in={path, SIZED_COPY.sub("", path)})
+                .order_by(F("photo").asc(nulls_last=True))
                 .first()
             )
-            if item:
-                return item.photo
-        return None
+            found = by_file or found
+        if found is not None and found.photo is None:
+            self.waiting_for_files = True
+        return found.photo if found else None
 
     # Posts → stories --------------------------------------------------------------------
 
@@ -392,21 +388,33 @@ class Command(BaseCommand):
             self.report.skip(kind, f"status «{status}»", key)
             return
         try:
-            with transaction.atomic():
-                outcome = self.save_story(element, item, kind, key, status, fingerprint)
+            section = author = None
+            if status != "trash":
+                # Each in a transaction of its own, before the story's: kept for the
+                # next post even if this one fails.
+                with transaction.atomic():
+                    section = self.section_for(element)
+                with transaction.atomic():
+                    author = self.author_for(text(element, "dc:creator"))
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_comment(f"Imported from WordPress ({kind} {key})")
+                outcome = self.save_story(
+                    element, item, kind, key, status, fingerprint, section, author
+                )
         except (ValidationError, IntegrityError, ValueError) as error:
             self.report.skip(kind, f"could not be saved: {error}", key)
             return
         if outcome:
             self.report.count("stories", outcome)
 
-    def save_story(self, element, item, kind, key, status, fingerprint):
+    def save_story(self, element, item, kind, key, status, fingerprint, section, author):
         article = item.article if item else Article(language=self.options["language"])
         if status == "trash":  # imported before, trashed since
             article.status = Article.Status.UNPUBLISHED
             article.save()
             self.record(item, kind, key, article, fingerprint)
             return "unpublished"
+        self.waiting_for_files = False
         converted = content.convert(text(element, "content:encoded"), self.photo_for)
         lead = content.plain(text(element, "excerpt:encoded"))
         body = converted.html
@@ -425,7 +433,7 @@ class Command(BaseCommand):
         article.status = STATUSES[status]
         article.published_at = posted if status in {"publish", "future", "private"} else None
         article.is_top = text(element, "wp:is_sticky") == "1"
-        article.section = self.section_for(element)
+        article.section = section
         article.lead_photo = self.photo_for(to_int(meta(element, "_thumbnail_id")), "")
         if not article.slug:
             article.slug = self.free_slug(
@@ -435,7 +443,6 @@ class Command(BaseCommand):
         article.save()
         if created and posted:
             Article.objects.filter(pk=article.pk).update(created_at=min(posted, timezone.now()))
-        author = self.author_for(text(element, "dc:creator"))
         if author is not None:
             Byline.objects.get_or_create(article=article, author=author, role=Byline.Role.TEXT)
         article.tags.set(
@@ -448,14 +455,11 @@ class Command(BaseCommand):
         self.map_addresses(element, article, kind, key)
         for note in dict.fromkeys(converted.notes):
             self.report.note(note, key)
-        if article.status == Article.Status.PUBLISHED:
-            shown = (
-                [article.lead_photo, *converted.photos] if article.lead_photo else converted.photos
-            )
-            for photo in shown:
-                if not photo.is_complete and photo.pk not in self.report.incomplete:
-                    self.report.incomplete.append(photo.pk)
-        self.record(item, kind, key, article, fingerprint)
+        shown = [article.lead_photo, *converted.photos] if article.lead_photo else converted.photos
+        if article.is_published and any(not photo.is_complete for photo in shown):
+            self.report.note("published with a photo lacking alt text or credit line", key)
+        # A post whose photo was not found yet is tried again by the next import.
+        self.record(item, kind, key, article, "" if self.waiting_for_files else fingerprint)
         return "imported" if created else "updated"
 
     def record(self, item, kind, key, article, fingerprint):
@@ -619,10 +623,11 @@ class Report:
     def __init__(self):
         self.counts = Counter()
         self.outcomes = defaultdict(Counter)
-        self.skipped = defaultdict(list)  # (kind, reason) → ids
-        self.notes = defaultdict(list)  # note → post ids
-        self.missing = []
-        self.incomplete = []
+        # Counts and the first few ids, whatever the size of the export.
+        self.skipped = defaultdict(Examples)  # (kind, reason) → ids
+        self.notes = defaultdict(Examples)  # note → post ids
+        self.missing = Examples(50)  # lines naming the files
+        self.incomplete = Examples(20)  # photo ids
         self.sections = []
         self.nested = []
         self.stopped = ""
@@ -632,10 +637,10 @@ class Report:
         self.outcomes[what][outcome] += 1
 
     def skip(self, kind, reason, key):
-        self.skipped[(kind, reason)].append(key)
+        self.skipped[(kind, reason)].add(key)
 
     def note(self, note, key):
-        self.notes[note].append(key)
+        self.notes[note].add(key)
 
     def text(self, channel):
         lines = [
@@ -663,20 +668,20 @@ class Report:
         if self.skipped:
             lines.append("Skipped:")
             for (kind, reason), keys in self.skipped.items():
-                lines.append(f"  {len(keys)} {kind}: {reason} ({examples(keys)})")
+                lines.append(f"  {keys.count} {kind}: {reason} ({keys})")
         if self.notes:
             lines.append("Changed or dropped in the text:")
             for note, keys in self.notes.items():
-                lines.append(f"  {note}: {len(keys)} (posts {examples(keys)})")
-        if self.missing:
-            lines.append(f"Files not found: {len(self.missing)}")
-            lines += [f"  {line}" for line in self.missing[:50]]
-            if len(self.missing) > 50:
-                lines.append(f"  … and {len(self.missing) - 50} more")
-        if self.incomplete:
+                lines.append(f"  {note}: {keys.count} (posts {keys})")
+        if self.missing.count:
+            lines.append(f"Files not found: {self.missing.count}")
+            lines += [f"  {line}" for line in self.missing.first]
+            if self.missing.count > len(self.missing.first):
+                lines.append(f"  … and {self.missing.count - len(self.missing.first)} more")
+        if self.incomplete.count:
             lines.append(
-                f"Photos without alt text or credit line: {len(self.incomplete)} (ids "
-                f"{examples(self.incomplete, 20)}): complete them in the photo library."
+                f"Photos without alt text or credit line: {self.incomplete.count} (ids "
+                f"{self.incomplete}): complete them in the photo library."
             )
         if self.stopped:
             lines.append(f"Stopped {self.stopped}.")
@@ -692,9 +697,21 @@ def outcome_order(pair):
     return OUTCOMES.index(pair[0]) if pair[0] in OUTCOMES else len(OUTCOMES)
 
 
-def examples(keys, count=EXAMPLES):
-    shown = ", ".join(str(key) for key in keys[:count])
-    return shown + (", …" if len(keys) > count else "")
+class Examples:
+    """How many, and the first few: a report's list that stays small on any export."""
+
+    def __init__(self, keep=EXAMPLES):
+        self.keep, self.count, self.first = keep, 0, []
+
+    def add(self, key):
+        self.count += 1
+        if len(self.first) < self.keep:
+            self.first.append(key)
+
+    def __str__(self):
+        return ", ".join(str(key) for key in self.first) + (
+            ", …" if self.count > len(self.first) else ""
+        )
 
 
 def text(element, path):
