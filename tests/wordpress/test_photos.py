@@ -4,7 +4,7 @@ import pytest
 
 from media.models import Photo
 from media.specs import ADMIN_THUMBNAILS
-from tests.wordpress.conftest import EXPORTS, run_import
+from tests.wordpress.conftest import EXPORTS, UPLOADS, run_import
 from wordpress.models import ImportedItem
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,6 @@ def test_a_document_is_not_a_photo(imported):
 
 def test_a_file_already_in_the_library_is_used_not_copied(db):
     from tests.factories import make_photo
-    from tests.wordpress.conftest import UPLOADS
 
     existing = make_photo((UPLOADS / "2024/03/akorda.jpg").read_bytes(), "akorda.jpg")
     report = run_import()
@@ -105,3 +104,26 @@ def test_a_path_that_leads_out_of_the_media_folder_is_not_read(db, export_copy):
     )
     report = run_import(path)
     assert "the path leads out of --media-dir" in report
+
+
+@pytest.fixture
+def old_site(tmp_path):
+    """The old site's uploads served over HTTP on this machine, as --media-base-url reads them."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(UPLOADS))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+def test_files_are_fetched_from_the_old_site_only_when_asked(db, old_site):
+    report = run_import(None, "--media-base-url", old_site, media=False)
+    assert "Photos: 3 imported" in report
+    assert "2024/03/missing.jpg (attachment 106): not fetched from" in report
+    assert "HTTP Error 404" in report

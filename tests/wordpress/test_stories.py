@@ -159,3 +159,21 @@ def test_a_wxr_1_1_export_is_read_too(db):
     assert old.lead_photo is not None
     assert "<figure>" in old.body and 'data-file="' in old.body
     assert old.published_at == datetime(2012, 6, 1, 4, 15, tzinfo=UTC)
+
+
+def test_a_category_named_like_one_of_the_sites_own_addresses_gets_another_slug(db, export_copy):
+    run_import(
+        export_copy(("<![CDATA[Новости]]></wp:cat_name>", "<![CDATA[Search]]></wp:cat_name>"))
+    )
+    section = Section.objects.get(name="Search")
+    assert section.slug == "search-wordpress"
+    assert story(13).get_absolute_url().startswith("/search-wordpress/")
+
+
+def test_headlines_lose_markup_and_entities(db, export_copy):
+    run_import(
+        export_copy(
+            ("Черновик: расследование о закупках", "Черновик &#8212; <b>закупки</b> &amp; тендеры")
+        )
+    )
+    assert story(13).title == "Черновик — закупки & тендеры"
