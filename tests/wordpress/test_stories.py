@@ -177,3 +177,13 @@ def test_headlines_lose_markup_and_entities(db, export_copy):
         )
     )
     assert story(13).title == "Черновик — закупки & тендеры"
+
+
+def test_readers_see_the_import_at_once_however_the_pages_were_cached(db, client, settings):
+    from django.core.cache import cache
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    assert "Аким встретился" not in client.get("/").content.decode()
+    run_import()
+    assert "Аким встретился с жителями" in client.get("/").content.decode()
