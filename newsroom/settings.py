@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "newsroom",
     "media",
     "articles",
+    # Imports a WordPress site's archive and answers its old addresses; nothing imports it.
+    "wordpress",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -108,6 +110,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Load balancers' /healthz and /readyz, answered by this process itself.
     "project.middleware.HealthCheckMiddleware",
+    # A WordPress site's old addresses (/?p=12, permalinks) answered with a 301 to the
+    # story here: before the page cache, which would serve /?p=12 the front page.
+    "wordpress.middleware.OldAddressMiddleware",
     # Readers' pages from the cache, before anything else (articles/caching.py): a
     # page is kept as it left every middleware below, security headers included.
     "articles.caching.PageCacheMiddleware",

@@ -264,3 +264,18 @@ def test_a_front_cache_is_purged_when_a_scheduled_story_appears(client):
         assert purged == [None]
     finally:
         pages_retired.disconnect(purge)
+
+
+def test_many_saves_told_as_one_change_retire_the_pages_once_at_the_end(client):
+    from articles.caching import STATE_KEY, one_change
+
+    story = make_article("Первая новость")
+    client.get(story.section.get_absolute_url())
+    before = cache.get(STATE_KEY).token
+    with one_change():
+        for number in range(3):
+            make_article(f"Из импорта {number}", section=story.section)
+        assert cache.get(STATE_KEY).token == before  # nothing told yet
+    assert cache.get(STATE_KEY).token != before
+    page = client.get(story.section.get_absolute_url()).content.decode()
+    assert all(f"Из импорта {number}" in page for number in range(3))

@@ -3,9 +3,11 @@ The newsroom app is the lowest: people, roles and the site's own records. The
 apps above it (articles, media) depend on it, never the other way round, and
 that holds for migrations too: each app grants the newsroom's role groups the
 permissions on its own models, so newsroom's migrations run without them.
+The WordPress importer (wordpress) sits above them all, and nothing imports it.
 """
 
 import ast
+import re
 from pathlib import Path
 
 from django.contrib.auth.models import Group
@@ -13,7 +15,8 @@ from django.db.migrations.loader import MigrationLoader
 
 import newsroom
 
-ABOVE_NEWSROOM = {"articles", "media"}
+ABOVE_NEWSROOM = {"articles", "media", "wordpress"}
+ROOT = Path(__file__).resolve().parents[2]
 # Where newsroom still reaches up, each for a reason of its own: the project's
 # URLconf mounts the readers' pages, and the audit log names stories.
 REACHING_UP = {("urls.py", "articles"), ("audit.py", "articles")}
@@ -79,3 +82,19 @@ def test_roles_hold_their_permissions_on_stories_and_photos(db):
     assert {("media", "add_photo"), ("media", "change_photo")} <= photographers
     assert ("media", "edit_any_photo") not in photographers
     assert {app for app, _ in photographers} == {"media"}
+
+
+def test_nothing_imports_the_wordpress_importer():
+    # The importer sits on top: it may import articles, media and newsroom, and
+    # the site runs the same without it (its middleware is the one reference).
+    imports = re.compile(r"^\s*(from|import) wordpress\b", re.MULTILINE)
+    for app in ("articles", "media", "newsroom", "project"):
+        for path in (ROOT / app).rglob("*.py"):
+            assert not imports.search(path.read_text()), path
+
+
+def test_no_other_app_needs_the_wordpress_migrations():
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    for app in ABOVE_NEWSROOM - {"wordpress"}:
+        for node in graph.leaf_nodes(app):
+            assert not {a for a, _ in graph.forwards_plan(node)} & {"wordpress"}
