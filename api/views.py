@@ -78,9 +78,7 @@ def page(request, results, cursor, **extra):
 
 def stories_by_id(ids, extra=None):
     """The published stories with these ids, ready for a list, in the order of ids."""
-    stories = (
-        Article.objects.published().filter(pk__in=ids).for_listing().prefetch_related("tags")
-    )
+    stories = Article.objects.published().filter(pk__in=ids).for_listing().prefetch_related("tags")
     if extra is not None:
         stories = extra(stories)
     by_id = {story.pk: story for story in stories}
@@ -184,17 +182,13 @@ class StoryDetailView(ReadView):
         )
         order = parameters.editions()  # as the story page lists them
         translations = sorted(translations, key=lambda other: order.index(other.language))
-        return serializers.StoryDetailSerializer(
-            story, context={"translations": translations}
-        ).data
+        return serializers.StoryDetailSerializer(story, context={"translations": translations}).data
 
 
 class SectionListView(ReadView):
     """The sections an edition has pages for: those with a published story in it."""
 
-    @extend_schema(
-        parameters=[parameters.PagedQuery], responses=serializers.SectionPageSerializer
-    )
+    @extend_schema(parameters=[parameters.PagedQuery], responses=serializers.SectionPageSerializer)
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
 

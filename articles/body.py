@@ -125,25 +125,28 @@ def top_level(html):
     text between them as (None, text). Sanitised markup is well formed, so
     counting opening and closing tags finds where each element ends.
     """
-    parts, depth, start, inner_start, tag, position = [], 0, 0, 0, None, 0
-    for match in TAG.finditer(html or ""):
+    html = html or ""
+    parts, depth, tag, inner_start, position = [], 0, None, 0, 0
+    for match in TAG.finditer(html):
         closing, name = match[1] == "/", match[2]
-        if depth == 0 and not closing:
+        if depth == 0:
             if html[position : match.start()].strip():
                 parts.append((None, html[position : match.start()]))
-            if name in VOID:
-                parts.append((name, match[0]))
-                position = match.end()
-                continue
-            tag, start, inner_start = name, match.start(), match.end()
-        if name in VOID:
-            continue
-        depth += -1 if closing else 1
-        if depth == 0 and closing:
-            parts.append((tag, html[inner_start : match.start()]))
             position = match.end()
-        depth = max(depth, 0)
-    if (html or "")[position:].strip() and depth == 0:
+            if closing:
+                continue  # a stray closing tag ends nothing
+            if name not in VOID:
+                tag, inner_start, depth = name, match.end(), 1
+            else:
+                parts.append((name, match[0]))
+        elif name not in VOID:
+            depth += -1 if closing else 1
+            if depth == 0:
+                parts.append((tag, html[inner_start : match.start()]))
+                position = match.end()
+    if depth:  # an element left open runs to the end
+        parts.append((tag, html[inner_start:]))
+    elif html[position:].strip():
         parts.append((None, html[position:]))
     return parts
 
@@ -161,9 +164,8 @@ def blocks(html):
         if tag in (None, "p"):
             result.append({"type": "paragraph", "html": inner.strip(), "text": plain_text(inner)})
         elif tag in HEADINGS:
-            result.append(
-                {"type": "heading", "level": HEADINGS[tag], "html": inner, "text": plain_text(inner)}
-            )
+            text = plain_text(inner)
+            result.append({"type": "heading", "level": HEADINGS[tag], "html": inner, "text": text})
         elif tag == "blockquote":
             result.append({"type": "quote", "html": inner, "text": plain_text(inner)})
         elif tag in {"ul", "ol"}:
