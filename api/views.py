@@ -7,9 +7,10 @@ Article.objects.published() and nothing else.
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -160,7 +161,7 @@ class StoryDetailView(ReadView):
         return super().get(request, **kwargs)
 
     def answer(self, request, params, pk):
-        story = get_object_or_404(
+        story = (
             Article.objects.published()
             .defer("body_text", "search_vector")
             .select_related("section", "lead_photo__creator_author")
@@ -171,9 +172,12 @@ class StoryDetailView(ReadView):
                     to_attr="listed_bylines",
                 ),
                 "tags",
-            ),
-            pk=pk,
+            )
+            .filter(pk=pk)
+            .first()
         )
+        if story is None:  # a draft, a scheduled or a taken-down story is no story of ours
+            raise NotFound(_("No published story has this id."))
         translations = (
             story.translation_group()
             .published()

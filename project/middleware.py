@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language_from_path, override
@@ -38,9 +38,10 @@ class RejectNullCharactersMiddleware:
             for key, values in request.GET.lists()
             for value in values
         ):
-            return HttpResponseBadRequest(
-                _("The address contains a character that is not allowed.")
-            )
+            message = _("The address contains a character that is not allowed.")
+            if request.path_info.startswith("/api/"):  # the read API answers in JSON
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
         return self.get_response(request)
 
 
