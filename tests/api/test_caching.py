@@ -22,9 +22,7 @@ def test_an_answer_has_an_etag_and_a_client_that_holds_it_gets_304(api, page_cac
     first = api.get("/api/v1/stories/")
     assert first.status_code == 200
     etag = first["ETag"]
-    assert first["Cache-Control"] == (
-        "public, max-age=0, s-maxage=600, stale-while-revalidate=60"
-    )
+    assert first["Cache-Control"] == ("public, max-age=0, s-maxage=600, stale-while-revalidate=60")
     again = api.get("/api/v1/stories/", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == etag

@@ -16,7 +16,9 @@ def archive(db):
     section, author = make_section(), make_author()
     photo = make_photo(creator_author=make_author())
     stories = [
-        make_article(section=section, authors=[author], tags=["общий", f"тег {n}"], lead_photo=photo)
+        make_article(
+            section=section, authors=[author], tags=["общий", f"тег {n}"], lead_photo=photo
+        )
         for n in range(60)
     ]
     for story in stories[:10]:
@@ -72,7 +74,9 @@ def test_a_story_costs_the_same_with_more_photos_authors_tags_and_translations(
 ):
     story = archive["story"]
     photos = [make_photo() for _ in range(5)]
-    story.body = "".join(f'<figure><img data-file="{photo.pk}" src="/x"></figure>' for photo in photos)
+    story.body = "".join(
+        f'<figure><img data-file="{photo.pk}" src="/x"></figure>' for photo in photos
+    )
     story.save()
     for language in ["kk", "en"]:
         make_article(language=language, translation_of=story)
