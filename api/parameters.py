@@ -94,29 +94,36 @@ class PagedQuery(serializers.Serializer):
     )
 
 
+class MomentField(serializers.DateTimeField):
+    """A moment in ISO 8601 or as the site writes it, between EARLIEST_YEAR and LATEST_YEAR."""
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=DATE_FORMATS, required=False, **kwargs)
+
+    def to_internal_value(self, value):
+        try:
+            moment = super().to_internal_value(value)
+        except OverflowError:  # the first or last day Python knows, moved into UTC
+            moment = None
+        if moment is None or not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            raise serializers.ValidationError(
+                _("A year from %(earliest)s to %(latest)s.")
+                % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
+            )
+        return moment
+
+
 class StoryQuery(PagedQuery):
     section = serializers.SlugField(required=False, max_length=100, help_text="A section's slug.")
     tag = serializers.SlugField(required=False, max_length=100, help_text="A tag's slug.")
     author = serializers.SlugField(required=False, max_length=200, help_text="An author's slug.")
-    published_after = serializers.DateTimeField(
-        required=False,
-        input_formats=DATE_FORMATS,
+    published_after = MomentField(
         help_text="Stories published at or after this moment (ISO 8601; Almaty time if no offset).",
     )
-    published_before = serializers.DateTimeField(
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text="Stories published before this moment.",
-    )
+    published_before = MomentField(help_text="Stories published before this moment.")
 
     def validate_cursor(self, value):
         return decode_story_position(value)
-
-    def validate_published_after(self, value):
-        return in_range(value)
-
-    def validate_published_before(self, value):
-        return in_range(value)
 
     def validate(self, data):
         owners = [name for name in ("section", "tag", "author") if data.get(name)]
@@ -127,15 +134,6 @@ class StoryQuery(PagedQuery):
                 {owners[1]: _("Filter by one of section, tag or author at a time.")}
             )
         return data
-
-
-def in_range(moment):
-    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        raise serializers.ValidationError(
-            _("A year from %(earliest)s to %(latest)s.")
-            % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
-        )
-    return moment
 
 
 class OwnerQuery(PagedQuery):

@@ -1,7 +1,6 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 
-from api import views
+from api import schema, views
 
 app_name = "api"
 
@@ -13,5 +12,5 @@ urlpatterns = [
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("authors/", views.AuthorListView.as_view(), name="author-list"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", schema.SchemaView.as_view(), name="schema"),
 ]

@@ -113,7 +113,11 @@ class StoryListView(ReadView):
 
     query_class = parameters.StoryQuery
 
-    @extend_schema(parameters=[parameters.StoryQuery], responses=serializers.StoryPageSerializer)
+    @extend_schema(
+        parameters=[parameters.StoryQuery],
+        responses=serializers.StoryPageSerializer,
+        operation_id="stories_list",
+    )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
 
@@ -156,7 +160,9 @@ class StoryDetailView(ReadView):
 
     query_class = parameters.NoQuery
 
-    @extend_schema(parameters=[], responses=serializers.StoryDetailSerializer)
+    @extend_schema(
+        parameters=[], responses=serializers.StoryDetailSerializer, operation_id="stories_detail"
+    )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
 
@@ -192,7 +198,11 @@ class StoryDetailView(ReadView):
 class SectionListView(ReadView):
     """The sections an edition has pages for: those with a published story in it."""
 
-    @extend_schema(parameters=[parameters.PagedQuery], responses=serializers.SectionPageSerializer)
+    @extend_schema(
+        parameters=[parameters.PagedQuery],
+        responses=serializers.SectionPageSerializer,
+        operation_id="sections_list",
+    )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
 
@@ -229,7 +239,11 @@ class OwnerListView(ReadView):
 class TagListView(OwnerListView):
     serializer_class = serializers.TagSerializer
 
-    @extend_schema(parameters=[parameters.OwnerQuery], responses=serializers.TagPageSerializer)
+    @extend_schema(
+        parameters=[parameters.OwnerQuery],
+        responses=serializers.TagPageSerializer,
+        operation_id="tags_list",
+    )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
 
@@ -240,7 +254,11 @@ class TagListView(OwnerListView):
 class AuthorListView(OwnerListView):
     serializer_class = serializers.AuthorSerializer
 
-    @extend_schema(parameters=[parameters.OwnerQuery], responses=serializers.AuthorPageSerializer)
+    @extend_schema(
+        parameters=[parameters.OwnerQuery],
+        responses=serializers.AuthorPageSerializer,
+        operation_id="authors_list",
+    )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
 
@@ -256,7 +274,11 @@ class SearchView(ReadView):
 
     query_class = parameters.SearchQuery
 
-    @extend_schema(parameters=[parameters.SearchQuery], responses=serializers.SearchPageSerializer)
+    @extend_schema(
+        parameters=[parameters.SearchQuery],
+        responses=serializers.SearchPageSerializer,
+        operation_id="search",
+    )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
 
