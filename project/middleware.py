@@ -238,7 +238,7 @@ def _is_admin(path):
 class SecurityHeadersMiddleware:
     """
     Permissions-Policy on every answer (Django has no setting for it), and the
-    admin's Content-Security-Policy: its scripts and the text editor set inline
+    admin's (and the browsable API's) Content-Security-Policy: its scripts and the text editor set inline
     styles, which readers' pages never need (newsroom/settings.py); and the text
     editor's import map, an inline script, is allowed by its own hash, so that no
     other inline script runs.
@@ -263,6 +263,14 @@ class SecurityHeadersMiddleware:
                 if hashes:
                     update["script-src"] = hashes
             response._csp_update = update
+        elif (
+            match is not None
+            and "api" in match.namespaces
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            # The browsable API (DEBUG only): Django REST framework's pages float a
+            # few buttons with inline styles; its scripts are files, like ours.
+            response._csp_update = {"style-src": ["'unsafe-inline'"]}
         return response
 
 

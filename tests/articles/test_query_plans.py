@@ -15,8 +15,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.translation import override
 
+from api import parameters
 from articles.models import Article, Byline, Section, TaggedArticle
 from newsroom.models import Author
 from tests.reader_routes import routes
@@ -88,6 +90,32 @@ def examples(archive):
             (archive["sitemap_page"], 1100),
         ],  # fmt: skip
         "sitemap-news": ["/sitemaps/news.xml"],
+        **api_examples(archive),
+    }
+
+
+def api_examples(archive):
+    """The read API's addresses: each filter, and a page deep in the archive by its cursor."""
+    story, section = archive["story"], archive["section"]
+    deep = parameters.encode_cursor(*parameters.story_position(story))
+    owners = [
+        f"section={section.slug}", f"tag={archive['tag'].slug}",
+        f"author={archive['author'].slug}",
+    ]  # fmt: skip
+    before = timezone.localtime(story.published_at).strftime("%d.%m.%Y %H:%M")
+    return {
+        "api:story-list": [
+            "/api/v1/stories/?page_size=50",
+            f"/api/v1/stories/?cursor={deep}",
+            f"/api/v1/stories/?published_before={before}",
+            *(f"/api/v1/stories/?{owner}&page_size=50" for owner in owners),
+            *(f"/api/v1/stories/?{owner}&cursor={deep}" for owner in owners),
+        ],
+        "api:story-detail": [f"/api/v1/stories/{story.pk}/"],
+        "api:section-list": ["/api/v1/sections/", "/api/v1/sections/?edition=kk"],
+        "api:tag-list": ["/api/v1/tags/?page_size=50"],
+        "api:author-list": ["/api/v1/authors/?page_size=50"],
+        "api:search": [("/api/v1/search/?q=Казахстан&page_size=50", SEARCH)],
     }
 
 
