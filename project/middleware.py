@@ -238,10 +238,10 @@ def _is_admin(path):
 class SecurityHeadersMiddleware:
     """
     Permissions-Policy on every answer (Django has no setting for it), and the
-    admin's (and the browsable API's) Content-Security-Policy: its scripts and the text editor set inline
+    admin's Content-Security-Policy: its scripts and the text editor set inline
     styles, which readers' pages never need (newsroom/settings.py); and the text
     editor's import map, an inline script, is allowed by its own hash, so that no
-    other inline script runs.
+    other inline script runs. The browsable API (when debugging) gets inline styles too.
     """
 
     def __init__(self, get_response):
