@@ -31,6 +31,7 @@ The one settings module. The environment chooses; nothing here is secret.
 """
 
 import os
+import re
 import zoneinfo
 from datetime import timedelta
 from pathlib import Path
@@ -528,10 +529,20 @@ REST_FRAMEWORK = {
     # ?format= would be one more parameter to answer; the Accept header chooses.
     "URL_FORMAT_OVERRIDE": None,
 }
+
+
 # Requests per client (a DRF rate: "60/min", "1000/hour"): by address without a key,
 # by key with a partner's key. Counted in the shared cache, so per site, not per process.
-NEWSROOM_API_RATE = os.environ.get("NEWSROOM_API_RATE", "120/min")
-NEWSROOM_API_PARTNER_RATE = os.environ.get("NEWSROOM_API_PARTNER_RATE", "1200/min")
+def env_rate(name, default):
+    # Read on every API request: a typing mistake stops the start, not every request.
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must read like 120/min or 5000/hour, not {value!r}.")
+    return value
+
+
+NEWSROOM_API_RATE = env_rate("NEWSROOM_API_RATE", "120/min")
+NEWSROOM_API_PARTNER_RATE = env_rate("NEWSROOM_API_PARTNER_RATE", "1200/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{os.environ.get('NEWSROOM_PUBLISHER', 'Newsroom')} API",
     "DESCRIPTION": "Published stories, sections, tags and authors, read-only.",

@@ -136,3 +136,11 @@ def test_reporters_cannot_see_or_make_keys(client, reporter):
     assert client.get("/admin/api/partnerkey/").status_code == 403
     assert client.post("/admin/api/partnerkey/add/", {"name": "x"}).status_code == 403
     assert not PartnerKey.objects.exists()
+
+
+def test_a_rate_that_cannot_be_read_stops_the_start_not_every_request():
+    from tests.newsroom.test_settings import start_django
+
+    result = start_django(DJANGO_DEBUG="1", NEWSROOM_API_RATE="lots")
+    assert result.returncode != 0 and "NEWSROOM_API_RATE" in result.stderr
+    assert start_django(DJANGO_DEBUG="1", NEWSROOM_API_RATE="5000/hour").returncode == 0
