@@ -112,6 +112,80 @@ def photos_in_body(article):
     return article._photos_in_body
 
 
+# Tags as the sanitiser writes them; void elements (img, br) hold nothing.
+TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)\b[^>]*>")
+VOID = {"img", "br", "hr", "wbr"}
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+FIGCAPTION = re.compile(r"<figcaption[^>]*>(.*?)</figcaption>", re.DOTALL)
+
+
+def top_level(html):
+    """
+    The outermost elements of sanitised markup, in order, as (tag, inner html);
+    text between them as (None, text). Sanitised markup is well formed, so
+    counting opening and closing tags finds where each element ends.
+    """
+    html = html or ""
+    parts, depth, tag, inner_start, position = [], 0, None, 0, 0
+    for match in TAG.finditer(html):
+        closing, name = match[1] == "/", match[2]
+        if depth == 0:
+            if html[position : match.start()].strip():
+                parts.append((None, html[position : match.start()]))
+            position = match.end()
+            if closing:
+                continue  # a stray closing tag ends nothing
+            if name not in VOID:
+                tag, inner_start, depth = name, match.end(), 1
+            else:
+                parts.append((name, match[0]))
+        elif name not in VOID:
+            depth += -1 if closing else 1
+            if depth == 0:
+                parts.append((tag, html[inner_start : match.start()]))
+                position = match.end()
+    if depth:  # an element left open runs to the end
+        parts.append((tag, html[inner_start:]))
+    elif html[position:].strip():
+        parts.append((None, html[position:]))
+    return parts
+
+
+def blocks(html):
+    """
+    The story's text as structured blocks, for apps that draw it themselves:
+    paragraph, heading, quote and list carry their inline markup (``html``:
+    links, emphasis, line breaks) and its ``text``; a figure carries the
+    library photo's id and its caption. Read from the sanitised body, so
+    nothing here is markup the site would not show.
+    """
+    result = []
+    for tag, inner in top_level(html):
+        if tag in (None, "p"):
+            result.append({"type": "paragraph", "html": inner.strip(), "text": plain_text(inner)})
+        elif tag in HEADINGS:
+            text = plain_text(inner)
+            result.append({"type": "heading", "level": HEADINGS[tag], "html": inner, "text": text})
+        elif tag == "blockquote":
+            result.append({"type": "quote", "html": inner, "text": plain_text(inner)})
+        elif tag in {"ul", "ol"}:
+            items = [
+                {"html": item, "text": plain_text(item)}
+                for item_tag, item in top_level(inner)
+                if item_tag == "li"
+            ]
+            result.append({"type": "list", "ordered": tag == "ol", "items": items})
+        elif tag in {"figure", "img"}:
+            image = IMAGE.search(inner)
+            pk = photo_id(image[0]) if image else None
+            if pk is not None:
+                caption = FIGCAPTION.search(inner)
+                result.append(
+                    {"type": "figure", "photo_id": pk, "caption": caption[1] if caption else ""}
+                )
+    return result
+
+
 def xml_text(text):
     """Text without the characters XML 1.0 forbids."""
     return NOT_IN_XML.sub("", text or "")

@@ -387,8 +387,10 @@ def cacheable_request(request):
     )
 
 
-# Files, not pages: served by WhiteNoise, the web server or the rendition maker.
-NOT_PAGES = (settings.STATIC_URL, settings.MEDIA_URL, "/img/")
+# Files, not pages: served by WhiteNoise, the web server or the rendition maker;
+# and the read API, which keeps its answers itself, after a client's key and rate
+# limit are checked (api/views.py).
+NOT_PAGES = (settings.STATIC_URL, settings.MEDIA_URL, "/img/", "/api/")
 
 
 def reader_page(view):
@@ -421,11 +423,16 @@ def reader_page(view):
     return reader_view
 
 
-def page_key(request):
-    """One entry per page, whatever else the query string carries."""
+def page_key(request, params=PAGE_PARAMS):
+    """
+    One entry per page, whatever else the query string carries. ``params=None``:
+    every parameter makes another answer (the read API's filters), in any order.
+    """
+    if params is None:
+        params = sorted(request.GET)
     query = "&".join(
         f"{name}={value}"
-        for name in PAGE_PARAMS
+        for name in params
         for value in request.GET.getlist(name)[:1]  # the view reads the first one
     )
     language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE

@@ -35,7 +35,7 @@ OG_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_GB"}
 # Paths that the site's own URLs use at the top level: a section cannot take them.
 RESERVED_SECTION_SLUGS = {
     "admin", "authors", "tags", "search", "rss", "static", "uploads", "img", "preview",
-    "sitemap.xml", "sitemaps", "robots.txt", "kk", "en", "ru", "i18n",
+    "sitemap.xml", "sitemaps", "robots.txt", "kk", "en", "ru", "i18n", "api",
 }  # fmt: skip
 
 
@@ -89,7 +89,11 @@ class Section(models.Model):
     @property
     def local_name(self):
         """The name in the language of the page being shown."""
-        return getattr(self, f"name_{get_language()}", "") or self.name
+        return self.name_in(get_language())
+
+    def name_in(self, language):
+        """The name an edition shows: its own, else the Russian one."""
+        return getattr(self, f"name_{language}", "") or self.name
 
     def clean(self):
         fill_slug(self, "name")

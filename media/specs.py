@@ -85,6 +85,32 @@ class Usage:
     def specs(self, file_format):
         return [Spec(self.ratio, width, file_format) for width in self.widths]
 
+    def candidates(self, photo_width, photo_height, file_format):
+        """Its specs in one format, each with its size, without two that come out the same size."""
+        seen, result = set(), []
+        for spec in self.specs(file_format):
+            size = spec.size_for(photo_width, photo_height)
+            if size[0] not in seen:
+                seen.add(size[0])
+                result.append((spec, size))
+        return result
+
+    def offered(self, photo_width, photo_height, made):
+        """
+        The renditions a page offers of a photo, by format: (spec, size) each.
+
+        AVIF is offered only once every width of it exists (it is slow to make;
+        the renditions command makes it), so no reader waits for an AVIF encode.
+        ``made`` names the renditions made so far (Photo.made_spec_names).
+        """
+        offered = {}
+        for file_format in ("avif", "webp", "jpeg"):
+            candidates = self.candidates(photo_width, photo_height, file_format)
+            if file_format == "avif" and not all(spec.name in made for spec, _ in candidates):
+                continue
+            offered[file_format] = candidates
+        return offered
+
 
 USAGES = {
     # The story's lead photo, in the photographer's framing, at most 42rem wide.

@@ -21,6 +21,7 @@ The one settings module. The environment chooses; nothing here is secret.
     NEWSROOM_LOGIN_FAILURE_LIMIT    wrong passwords for one username from one address before
                                     the lock-out
     NEWSROOM_LOGIN_COOLOFF_MINUTES  how long a lock-out lasts
+    NEWSROOM_API_RATE, NEWSROOM_API_PARTNER_RATE  read API requests per client ("120/min")
     NEWSROOM_EDITORS_NEED_2FA       "0" lets editors and superusers in without a second factor
     NEWSROOM_SESSION_IDLE_HOURS     a staff session ends after this long without a request
     NEWSROOM_HSTS_SECONDS           Strict-Transport-Security's max-age under DJANGO_HTTPS
@@ -30,6 +31,7 @@ The one settings module. The environment chooses; nothing here is secret.
 """
 
 import os
+import re
 import zoneinfo
 from datetime import timedelta
 from pathlib import Path
@@ -91,6 +93,7 @@ INSTALLED_APPS = [
     "articles",
     # Imports a WordPress site's archive and answers its old addresses; nothing imports it.
     "wordpress",
+    "api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -105,6 +108,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -514,6 +519,42 @@ if OBJECT_STORAGES:
         if public.get("custom_domain")
         else public.get("endpoint_url") or "https:"
     )
+
+# The read API (api/, README «A read API»): JSON only, and the browsable pages when
+# debugging; no sessions or passwords, only the optional partner key (api/clients.py).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.clients.PartnerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["api.clients.ClientRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    # ?format= would be one more parameter to answer; the Accept header chooses.
+    "URL_FORMAT_OVERRIDE": None,
+}
+
+
+# Requests per client (a DRF rate: "60/min", "1000/hour"): by address without a key,
+# by key with a partner's key. Counted in the shared cache, so per site, not per process.
+def env_rate(name, default):
+    # Read on every API request: a typing mistake stops the start, not every request.
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must read like 120/min or 5000/hour, not {value!r}.")
+    return value
+
+
+NEWSROOM_API_RATE = env_rate("NEWSROOM_API_RATE", "120/min")
+NEWSROOM_API_PARTNER_RATE = env_rate("NEWSROOM_API_PARTNER_RATE", "1200/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{os.environ.get('NEWSROOM_PUBLISHER', 'Newsroom')} API",
+    "DESCRIPTION": "Published stories, sections, tags and authors, read-only.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,8 @@ urlpatterns = [
     path("sitemaps/news.xml", reader_page(sitemaps.news), name="sitemap-news"),
     path("sitemaps/<slug:section>.xml", reader_page(sitemaps.sitemap), name="sitemap"),
     path("", include("media.urls")),
+    # Apps and partners read stories here; the edition is a parameter, not a prefix.
+    path("api/v1/", include("api.urls")),
 ]
 
 if settings.NEWSROOM_SERVE_UPLOADS:

@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language_from_path, override
@@ -38,9 +38,10 @@ class RejectNullCharactersMiddleware:
             for key, values in request.GET.lists()
             for value in values
         ):
-            return HttpResponseBadRequest(
-                _("The address contains a character that is not allowed.")
-            )
+            message = _("The address contains a character that is not allowed.")
+            if request.path_info.startswith("/api/"):  # the read API answers in JSON
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
         return self.get_response(request)
 
 
@@ -240,7 +241,7 @@ class SecurityHeadersMiddleware:
     admin's Content-Security-Policy: its scripts and the text editor set inline
     styles, which readers' pages never need (newsroom/settings.py); and the text
     editor's import map, an inline script, is allowed by its own hash, so that no
-    other inline script runs.
+    other inline script runs. The browsable API (when debugging) gets inline styles too.
     """
 
     def __init__(self, get_response):
@@ -262,6 +263,14 @@ class SecurityHeadersMiddleware:
                 if hashes:
                     update["script-src"] = hashes
             response._csp_update = update
+        elif (
+            match is not None
+            and "api" in match.namespaces
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            # The browsable API (DEBUG only): Django REST framework's pages float a
+            # few buttons with inline styles; its scripts are files, like ours.
+            response._csp_update = {"style-src": ["'unsafe-inline'"]}
         return response
 
 

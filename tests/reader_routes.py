@@ -28,7 +28,7 @@ EXCLUDED = {
 #   story — one story's page
 #   share — a share link, found by its signed token
 #   file  — a photo's rendition, found by the photo's secret token
-#   text  — robots.txt
+#   text  — robots.txt, the API's index and schema
 ROUTES = {
     "robots-txt": "text",
     "sitemap-index": "list",
@@ -52,6 +52,15 @@ ROUTES = {
     "articles:author-feed-atom": "owner",
     "articles:article": "story",
     "articles:preview-link": "share",
+    # The read API (api/): the edition is a parameter, and lists of owners are lists too.
+    "api:root": "text",
+    "api:schema": "text",
+    "api:story-list": "list",
+    "api:section-list": "list",
+    "api:tag-list": "list",
+    "api:author-list": "list",
+    "api:search": "list",
+    "api:story-detail": "story",
 }
 
 

@@ -43,3 +43,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Most tests are about something other than signing in; tests/newsroom/test_two_factor.py
 # turns the production default back on.
 NEWSROOM_EDITORS_NEED_2FA = False
+
+# Tests ask the API hundreds of times from one address; tests/api/test_clients.py sets
+# the limits it is about.
+NEWSROOM_API_RATE = NEWSROOM_API_PARTNER_RATE = "100000/min"

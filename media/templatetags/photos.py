@@ -15,21 +15,15 @@ def photo_credit(photo):
 
 @register.simple_tag
 def picture(photo, usage, alt, loading="lazy", css_class=""):
-    """
-    <picture> with AVIF, WebP and JPEG sources at the usage's widths.
-
-    AVIF is offered only once every width of it exists (it is slow to make;
-    the renditions command makes it), so no reader waits for an AVIF encode.
-    """
+    """<picture> with AVIF, WebP and JPEG sources at the usage's widths (Usage.offered)."""
     usage = USAGES[usage]
     made = photo.made_spec_names
-    sources = []
-    for file_format in ("avif", "webp"):
-        candidates = _candidates(photo, usage, file_format)
-        if file_format == "avif" and not all(spec.name in made for spec, _ in candidates):
-            continue
-        sources.append((f"image/{file_format}", _srcset(photo, candidates, made), usage.sizes))
-    jpeg = _candidates(photo, usage, "jpeg")
+    offered = usage.offered(photo.width, photo.height, made)
+    jpeg = offered.pop("jpeg")
+    sources = [
+        (f"image/{file_format}", _srcset(photo, candidates, made), usage.sizes)
+        for file_format, candidates in offered.items()
+    ]
     fallback, (width, height) = min(
         jpeg, key=lambda candidate: abs(candidate[1][0] - usage.fallback_width)
     )
@@ -46,17 +40,6 @@ def picture(photo, usage, alt, loading="lazy", css_class=""):
         loading,
         format_html(' class="{}"', css_class) if css_class else "",
     )
-
-
-def _candidates(photo, usage, file_format):
-    """The usage's specs in this format, without two that would come out the same size."""
-    seen, result = set(), []
-    for spec in usage.specs(file_format):
-        size = spec.size_for(photo.width, photo.height)
-        if size[0] not in seen:
-            seen.add(size[0])
-            result.append((spec, size))
-    return result
 
 
 def _srcset(photo, candidates, made):

@@ -15,8 +15,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.translation import override
 
+from api import parameters
 from articles.models import Article, Byline, Section, TaggedArticle
 from newsroom.models import Author
 from tests.reader_routes import routes
@@ -43,6 +45,11 @@ GROWING = {
 # ten: ~2,000), or the search index's matches when the word is rare.
 MOST_ROWS = 250
 SEARCH = 2500
+# The API's page of tags probes each tag, in slug order, for one published story of
+# the edition (one index row each) until it has a page: tags of the other editions
+# in between are probed too, about seven for every one listed here, in a ratio that
+# does not change as the archive grows.
+TAG_PROBES = 600
 
 
 def reader_routes():
@@ -88,6 +95,32 @@ def examples(archive):
             (archive["sitemap_page"], 1100),
         ],  # fmt: skip
         "sitemap-news": ["/sitemaps/news.xml"],
+        **api_examples(archive),
+    }
+
+
+def api_examples(archive):
+    """The read API's addresses: each filter, and a page deep in the archive by its cursor."""
+    story, section = archive["story"], archive["section"]
+    deep = parameters.encode_cursor(*parameters.story_position(story))
+    owners = [
+        f"section={section.slug}", f"tag={archive['tag'].slug}",
+        f"author={archive['author'].slug}",
+    ]  # fmt: skip
+    before = timezone.localtime(story.published_at).strftime("%d.%m.%Y %H:%M")
+    return {
+        "api:story-list": [
+            "/api/v1/stories/?page_size=50",
+            f"/api/v1/stories/?cursor={deep}",
+            f"/api/v1/stories/?published_before={before}",
+            *(f"/api/v1/stories/?{owner}&page_size=50" for owner in owners),
+            *(f"/api/v1/stories/?{owner}&cursor={deep}" for owner in owners),
+        ],
+        "api:story-detail": [f"/api/v1/stories/{story.pk}/"],
+        "api:section-list": ["/api/v1/sections/", "/api/v1/sections/?edition=kk"],
+        "api:tag-list": [("/api/v1/tags/?page_size=50", TAG_PROBES)],
+        "api:author-list": ["/api/v1/authors/?page_size=50"],
+        "api:search": [("/api/v1/search/?q=Казахстан&page_size=50", SEARCH)],
     }
 
 

@@ -29,6 +29,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from reversion.models import Version
 
+from api.models import PartnerKey
 from articles.models import Article, Tag
 from newsroom.models import AuditEvent
 from tests.factories import (
@@ -141,6 +142,14 @@ ACCESS = {
     ("django_tasks_database_dbtaskresult_history", "task"): "login login 403 403 200 200",
     ("django_tasks_database_dbtaskresult_delete", "task"): "login login 403 403 403 403",
     ("django_tasks_database_dbtaskresult_redirect", "task"): "login login home home home home",
+    # Partners' keys to the read API: the editors' alone.
+    ("app_list", "api"): "login login 404 404 200 200",
+    ("api_partnerkey_changelist", "—"): "login login 403 403 200 200",
+    ("api_partnerkey_add", "—"): "login login 403 403 200 200",
+    ("api_partnerkey_change", "partner key"): "login login 403 403 200 200",
+    ("api_partnerkey_history", "partner key"): "login login 403 403 200 200",
+    ("api_partnerkey_delete", "partner key"): "login login 403 403 200 200",
+    ("api_partnerkey_redirect", "partner key"): "login login home home home home",
     # The audit log: read by editors, changed by nobody, superusers included.
     ("app_list", "axes"): "login login 404 404 404 200",
     ("app_list", "otp_totp"): "login login 404 404 404 200",
@@ -262,6 +271,9 @@ class Newsroom:
         self.device = TOTPDevice.objects.create(user=self.colleague, name="Телефон")
         self.live = self._story("Опубликованный материал коллеги", section)
         self.working_copy = self.live.start_working_copy(self.colleague)
+        self.partner_key = PartnerKey(name="Приложение партнёра")
+        self.partner_key.new_key()
+        self.partner_key.save()
         self.section = section
         self.author = make_author("Внештатный автор", portrait=False)
         # What no reporter may read, and no photographer.
@@ -300,6 +312,7 @@ class Newsroom:
             "sign-in log": self.access_log,
             "sign-in failure": self.failure,
             "colleague's phone": self.device,
+            "partner key": self.partner_key,
         }
         if name == "catch-all":
             return [("—", "/admin/no-such-page/")]
@@ -317,6 +330,7 @@ class Newsroom:
                     "django_tasks_database",
                     "axes",
                     "otp_totp",
+                    "api",
                 ]  # fmt: skip
             ]
         if name == "view_on_site":
@@ -380,6 +394,7 @@ def _owner_of(name, objects):
         "axes_accesslog": "sign-in log",
         "axes_accessfailurelog": "sign-in failure",
         "otp_totp_totpdevice": "colleague's phone",
+        "api_partnerkey": "partner key",
     }
     return next(what for prefix, what in model.items() if name.startswith(prefix))
 

@@ -15,7 +15,7 @@ from django.db.migrations.loader import MigrationLoader
 
 import newsroom
 
-ABOVE_NEWSROOM = {"articles", "media", "wordpress"}
+ABOVE_NEWSROOM = {"articles", "media", "wordpress", "api"}
 ROOT = Path(__file__).resolve().parents[2]
 # Where newsroom still reaches up, each for a reason of its own: the project's
 # URLconf mounts the readers' pages, and the audit log names stories.
@@ -55,7 +55,11 @@ def test_newsroom_migrations_need_no_app_above_it():
 
 def test_each_app_grants_its_roles_after_the_groups_exist():
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
-    for node in [("articles", "0007_role_permissions"), ("media", "0003_role_permissions")]:
+    for node in [
+        ("articles", "0007_role_permissions"),
+        ("media", "0003_role_permissions"),
+        ("api", "0002_role_permissions"),
+    ]:
         assert ("newsroom", "0003_reporters") in graph.forwards_plan(node)
 
 
@@ -77,6 +81,10 @@ def test_roles_hold_their_permissions_on_stories_and_photos(db):
     assert {("articles", "add_article"), ("media", "view_photo")} <= reporters
     assert ("articles", "publish_article") not in reporters
     assert ("media", "change_photo") not in reporters
+
+    # Partners' API keys are the editors' alone.
+    assert ("api", "add_partnerkey") in editors
+    assert not {app for app, _ in reporters} & {"api"}
 
     photographers = permissions_of("Photographers")
     assert {("media", "add_photo"), ("media", "change_photo")} <= photographers

@@ -509,11 +509,17 @@ def never_kept_addresses(link):
         "share": lambda route, language: route.reverse(language, token=link.token),
         "list": lambda route, language: f"{route.reverse(language)}?q=%D1%81%D1%81%D1%8B%D0%BB",
         "text": lambda route, language: route.reverse(language),
+        # The read API: every route, a story's by the draft's id (an unknown story there).
+        "api": lambda route, language: route.reverse(
+            language,
+            **({"pk": link.article_id} if "pk" in route.pattern.pattern.converters else {}),
+        ),
     }
     return [
-        (route.kind, examples[route.kind](route, language))
+        (kind, examples[kind](route, language))
         for route in walk()
         if route.kind != "file" and not getattr(route.pattern.callback, "is_reader_page", False)
+        for kind in ["api" if route.name.startswith("api:") else route.kind]
         for language in route.languages
     ]
 
@@ -530,10 +536,19 @@ def test_the_admin_share_links_and_search_are_never_kept(front):
             answer = request(front.nginx, path, cookies=cookies)
             assert answer.status in {200, 302}, path
             assert answer.cache_status is None, path
+    # The read API too, whose answers say s-maxage: nginx would skip its key check
+    # and rate limit.
+    api = [path for kind, path in never_kept_addresses(link) if kind == "api"]
+    assert len(api) >= 8
+    for path in api:
+        for _ in range(2):
+            answer = request(front.nginx, path)
+            assert answer.status in {200, 404}, path
+            assert answer.cache_status is None, path
     # Looked up, but search (and robots.txt) send no s-maxage: nginx keeps nothing
     # it is not told to.
     for kind, path in never_kept_addresses(link):
-        if kind == "share":
+        if kind in {"share", "api"}:
             continue
         for _ in range(2):
             answer = request(front.nginx, path)

@@ -28,9 +28,13 @@ from tests.newsroom.hostile import (
 pytestmark = pytest.mark.django_db
 
 ROUTES = reader_routes()
+API_PREFIX = "api/"
 EDITIONS = ["", "kk/", "en/"]
-# Prefixed routes are the editions'; the others live at the root only.
-UNPREFIXED = {"robots.txt", "sitemap.xml", "sitemaps/news.xml", "sitemaps/<slug:section>.xml"}
+# Prefixed routes are the editions'; the others live at the root only (the API's too).
+UNPREFIXED = {
+    "robots.txt", "sitemap.xml", "sitemaps/news.xml", "sitemaps/<slug:section>.xml",
+    *(route for route in ROUTES if route.startswith(API_PREFIX)),
+}  # fmt: skip
 
 
 @pytest.fixture
