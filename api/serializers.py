@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from articles.body import blocks, photos_in_body, story_body
 from media import credits
-from media.specs import USAGES
+from media.specs import PORTRAIT_IMAGE_SPEC, USAGES
 from project.address import absolute_url
 
 # Lead photos and photos in the text are drawn at the story page's widths.
@@ -125,11 +125,28 @@ class TagSerializer(serializers.Serializer):
         }
 
 
+class PortraitSerializer(serializers.Serializer):
+    """An author's portrait: a library photo, square around the face, with its credit."""
+
+    url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    credit = CreditSerializer()
+
+    def to_representation(self, photo):
+        return {
+            "url": absolute_url(photo.rendition_url(PORTRAIT_IMAGE_SPEC)),
+            "width": PORTRAIT_IMAGE_SPEC.width,
+            "height": PORTRAIT_IMAGE_SPEC.width,
+            "credit": credit(photo),
+        }
+
+
 class AuthorSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     job_title = serializers.CharField()
-    portrait = serializers.URLField(allow_null=True)
+    portrait = PortraitSerializer(allow_null=True)
     url = serializers.URLField()
     stories = serializers.URLField(help_text="This author's stories in the API.")
 
@@ -139,7 +156,12 @@ class AuthorSerializer(serializers.Serializer):
             "slug": author.slug,
             "name": author.name,
             "job_title": author.job_title,
-            "portrait": absolute_url(author.portrait.url) if author.portrait else None,
+            # A reverse one-to-one: an author without a portrait has no attribute to read.
+            "portrait": (
+                PortraitSerializer(photo).data
+                if (photo := getattr(author, "portrait", None))
+                else None
+            ),
             "url": absolute_url(url_in(author, language)),
             "stories": stories_of("author", author.slug, language),
         }

@@ -174,7 +174,7 @@ class StoryDetailView(ReadView):
             .prefetch_related(
                 Prefetch(
                     "bylines",
-                    queryset=Byline.objects.select_related("author"),
+                    queryset=Byline.objects.with_portraits(),
                     to_attr="listed_bylines",
                 ),
                 "tags",
@@ -263,7 +263,7 @@ class AuthorListView(OwnerListView):
         return super().get(request, **kwargs)
 
     def owners(self, edition):
-        return author_pages(edition)
+        return author_pages(edition).select_related("portrait__creator_author")
 
 
 class SearchView(ReadView):

@@ -239,11 +239,11 @@ def union_all_sql(querysets=(), *, each=None, ids=()):
 
 
 def _as_moment(value):
-    # A moment read through union_all's plain cursor: SQLite hands back its text.
+    # A moment read through union_all's plain cursor: SQLite hands it back naive or as text.
     if isinstance(value, str):
         value = parse_datetime(value)
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value, UTC)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
     return value
 
 
@@ -493,7 +493,7 @@ class ArticleQuerySet(StoryStateQuerySet):
             .prefetch_related(
                 Prefetch(
                     "bylines",
-                    queryset=Byline.objects.select_related("author"),
+                    queryset=Byline.objects.select_related("author__portrait__creator_author"),
                     to_attr="listed_bylines",
                 ),
             )

@@ -56,17 +56,18 @@ def reader_addresses(story):
         "author": story.bylines.first().author.slug,
     }
     addresses = []
-    for route in routes("list"):
+    # The site's pages; the read API has its own tests of the same rule (tests/api).
+    for route in [route for route in routes("list") if not route.name.startswith("api:")]:
         if route.name == "articles:search":
             addresses += [f"{route.reverse('ru')}?q={word}" for word in ["Есиль", "весной"]]
         elif route.name == "sitemap":
             addresses += list_addresses(route, "ru", story)
         else:
             addresses.append(route.reverse("ru"))
-    for route in routes("owner"):
+    for route in [route for route in routes("owner") if not route.name.startswith("api:")]:
         owner = route.name.split(":")[1].split("-")[0]
         addresses.append(route.reverse("ru", slug=owners[owner]))
-    story_route = routes("story")[0]
+    story_route = next(route for route in routes("story") if route.name == "articles:article")
     addresses.append(
         story_route.reverse("ru", section=story.section.slug, pk=story.pk, slug=story.slug)
     )
