@@ -22,7 +22,7 @@ from taggit.models import TagBase, TaggedItemBase
 from articles.body import IMAGE, library_images, photo_ids, plain_text
 from media.models import Photo
 from media.specs import SHARE_SPEC
-from newsroom.models import Author
+from newsroom.models import EMPTY_ADDRESS, Author
 from newsroom.slugs import fill_slug, slugify
 from project.address import absolute_url
 from project.editions import editions
@@ -71,8 +71,16 @@ class Section(models.Model):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         constraints = [
-            models.UniqueConstraint(fields=["slug"], name="section_slug_unique"),
-            models.CheckConstraint(condition=~models.Q(slug=""), name="section_slug_not_empty"),
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="section_slug_unique",
+                violation_error_message=_("Another section already has this address."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(slug=""),
+                name="section_slug_not_empty",
+                violation_error_message=EMPTY_ADDRESS,
+            ),
         ]
 
     def __str__(self):
@@ -326,7 +334,11 @@ class TaggedArticle(StoryStateCopy, TaggedItemBase):
         verbose_name = _("tagged story")
         verbose_name_plural = _("tagged stories")
         constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")
+            models.UniqueConstraint(
+                fields=["content_object", "tag"],
+                name="tagged_article_unique",
+                violation_error_message=_("The story already has this tag."),
+            )
         ]
         indexes = [
             models.Index(
@@ -716,15 +728,30 @@ class Article(models.Model):
                 name="article_slug_unique",
                 violation_error_message=_("Another story already has this address."),
             ),
-            models.CheckConstraint(condition=~models.Q(slug=""), name="article_slug_not_empty"),
-            models.UniqueConstraint(fields=["copy_of"], name="article_one_working_copy"),
+            models.CheckConstraint(
+                condition=~models.Q(slug=""),
+                name="article_slug_not_empty",
+                violation_error_message=EMPTY_ADDRESS,
+            ),
+            models.UniqueConstraint(
+                fields=["copy_of"],
+                name="article_one_working_copy",
+                violation_error_message=_("This story already has a working copy."),
+            ),
             models.CheckConstraint(
                 condition=Q(copy_of__isnull=True) | Q(status__in=["draft", "review"]),
                 name="article_working_copy_never_public",
+                violation_error_message=_(
+                    "A working copy is never published itself: publish its changes instead."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(changes_go_live_at__isnull=True) | Q(copy_of__isnull=False),
                 name="article_only_copies_schedule_changes",
+                violation_error_message=_(
+                    "Only a working copy schedules changes; a story is scheduled by its "
+                    "publication time."
+                ),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
@@ -1118,7 +1145,9 @@ class Byline(StoryStateCopy):
         verbose_name_plural = _("bylines")
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "author", "role"], name="byline_unique_author_role"
+                fields=["article", "author", "role"],
+                name="byline_unique_author_role",
+                violation_error_message=_("This author is already bylined in this role."),
             ),
         ]
         indexes = [
@@ -1131,7 +1160,8 @@ class Byline(StoryStateCopy):
         ]  # fmt: skip
 
     def __str__(self):
-        return f"{self.author} ({self.get_role_display()})"
+        # History stores this in English when the byline is added: the role would stay English.
+        return str(self.author)
 
 
 class WorkingSave(models.Model):
@@ -1167,7 +1197,11 @@ class BodyPhoto(models.Model):
         verbose_name = _("photo in the text")
         verbose_name_plural = _("photos in the text")
         constraints = [
-            models.UniqueConstraint(fields=["article", "photo"], name="body_photo_once_per_story")
+            models.UniqueConstraint(
+                fields=["article", "photo"],
+                name="body_photo_once_per_story",
+                violation_error_message=_("The photo is already in the story's text."),
+            )
         ]
 
     def __str__(self):

@@ -167,10 +167,15 @@ class Photo(Credited):
         verbose_name_plural = _("photos")
         permissions = [("edit_any_photo", _("Can edit photos uploaded by others"))]
         constraints = [
-            models.UniqueConstraint(fields=["file_hash"], name="photo_file_unique"),
+            models.UniqueConstraint(
+                fields=["file_hash"],
+                name="photo_file_unique",
+                violation_error_message=_("This file is already in the library."),
+            ),
             models.CheckConstraint(
                 condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
                 name="photo_focal_point_inside",
+                violation_error_message=_("The focal point must lie inside the photo."),
             ),
         ]
 
@@ -404,7 +409,11 @@ class Rendition(models.Model):
         verbose_name = _("rendition")
         verbose_name_plural = _("renditions")
         constraints = [
-            models.UniqueConstraint(fields=["photo", "spec"], name="rendition_one_per_spec"),
+            models.UniqueConstraint(
+                fields=["photo", "spec"],
+                name="rendition_one_per_spec",
+                violation_error_message=_("This rendition of the photo already exists."),
+            ),
         ]
 
     def __str__(self):
