@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +28,7 @@ admin.site.register(User, UserAdmin)
 
 class AuthorForm(forms.ModelForm):
     # Readers fetch portraits as uploaded: the photo desk's checks and clean-up apply.
-    portrait = PortraitField(label=_("portrait"), required=False)
+    portrait = PortraitField(label=capfirst(_("portrait")), required=False)
 
     class Meta:
         model = Author

@@ -2,12 +2,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from newsroom.slugs import fill_slug, slugify
-
 
 # Said when a slug would be empty: the name (headline) has no letters to make one from.
 EMPTY_ADDRESS = _("The address is empty: fill in the name (headline) or type an address.")
