@@ -255,6 +255,16 @@ class DeskWordsAdmin:
             context["title"] = change_title(self, request, obj, add)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Django stores the English labels («Headline») and translates them when the
+        # history is read; our catalogues know the verbose names («headline»).
+        message = super().construct_change_message(request, form, formsets, add)
+        for part in message:
+            for change in part.values():
+                if "fields" in change:
+                    change["fields"] = [label[:1].lower() + label[1:] for label in change["fields"]]
+        return message
+
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         if changelist.is_popup:
