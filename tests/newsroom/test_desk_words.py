@@ -1,4 +1,4 @@
-"""The desk reads as a person wrote it, in Russian, Kazakh and English: cases, plural forms, labels."""
+"""The desk reads as a person wrote it, in Russian, Kazakh and English: cases, plurals, labels."""
 
 from datetime import UTC, datetime
 
