@@ -323,6 +323,21 @@ class Tag(TagBase):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+def tags_from_string(text):
+    """«Касым-Жомарт Токаев, Азербайджан» → the names, commas only, each once, in typed order."""
+    names = []
+    for name in (text or "").split(","):
+        name = " ".join(name.strip().strip('"').split())
+        if name and name.casefold() not in {known.casefold() for known in names}:
+            names.append(name)
+    return names
+
+
+def string_from_tags(tags):
+    """The tags as an editor typed them: comma-separated, never quoted."""
+    return ", ".join(tag.name for tag in tags)
+
+
 class TaggedArticle(StoryStateCopy, TaggedItemBase):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")

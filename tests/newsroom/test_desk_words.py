@@ -205,3 +205,31 @@ def test_the_audit_log_dates_by_the_minute(editor_client):
 def test_the_admin_tab_carries_the_sites_icon(editor_client):
     content = editor_client.get("/admin/").content.decode()
     assert 'rel="icon"' in content and "newsroom/favicon" in content
+
+
+def test_tags_come_back_as_typed_without_quotes(editor_client):
+    response = editor_client.post(
+        ADD_STORY, story_form(tags="Касым-Жомарт Токаев, МККК, касым-жомарт токаев")
+    )
+    assert response.status_code == 302, errors_of(response)
+    story = Article.objects.get()
+    content = editor_client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
+    assert sorted(story.tags.names()) == ["Касым-Жомарт Токаев", "МККК"]
+    assert (
+        '"Касым-Жомарт Токаев"' not in content and "&quot;Касым-Жомарт Токаев&quot;" not in content
+    )
+
+
+def test_a_tag_string_is_read_by_commas_only():
+    from articles.models import string_from_tags, tags_from_string
+
+    assert tags_from_string(' "Ұлы дала", Астана ,, астана ') == ["Ұлы дала", "Астана"]
+    assert tags_from_string("Новый год Астана") == ["Новый год Астана"]
+
+    class Named:
+        def __init__(self, name):
+            self.name = name
+
+    assert string_from_tags([Named("Касым-Жомарт Токаев"), Named("Азербайджан")]) == (
+        "Касым-Жомарт Токаев, Азербайджан"
+    )
