@@ -74,7 +74,6 @@ class Section(models.Model):
             models.UniqueConstraint(
                 fields=["slug"],
                 name="section_slug_unique",
-                violation_error_message=_("Another section already has this address."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(slug=""),
@@ -352,7 +351,6 @@ class TaggedArticle(StoryStateCopy, TaggedItemBase):
             models.UniqueConstraint(
                 fields=["content_object", "tag"],
                 name="tagged_article_unique",
-                violation_error_message=_("The story already has this tag."),
             )
         ]
         indexes = [
@@ -751,7 +749,6 @@ class Article(models.Model):
             models.UniqueConstraint(
                 fields=["copy_of"],
                 name="article_one_working_copy",
-                violation_error_message=_("This story already has a working copy."),
             ),
             models.CheckConstraint(
                 condition=Q(copy_of__isnull=True) | Q(status__in=["draft", "review"]),
@@ -1162,7 +1159,6 @@ class Byline(StoryStateCopy):
             models.UniqueConstraint(
                 fields=["article", "author", "role"],
                 name="byline_unique_author_role",
-                violation_error_message=_("This author is already bylined in this role."),
             ),
         ]
         indexes = [
@@ -1215,7 +1211,6 @@ class BodyPhoto(models.Model):
             models.UniqueConstraint(
                 fields=["article", "photo"],
                 name="body_photo_once_per_story",
-                violation_error_message=_("The photo is already in the story's text."),
             )
         ]
 

@@ -170,7 +170,6 @@ class Photo(Credited):
             models.UniqueConstraint(
                 fields=["file_hash"],
                 name="photo_file_unique",
-                violation_error_message=_("This file is already in the library."),
             ),
             models.CheckConstraint(
                 condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
@@ -412,7 +411,6 @@ class Rendition(models.Model):
             models.UniqueConstraint(
                 fields=["photo", "spec"],
                 name="rendition_one_per_spec",
-                violation_error_message=_("This rendition of the photo already exists."),
             ),
         ]
 

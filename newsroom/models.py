@@ -64,7 +64,6 @@ class Author(models.Model):
             models.UniqueConstraint(
                 fields=["slug"],
                 name="author_slug_unique",
-                violation_error_message=_("Another author already has this address."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(slug=""),
