@@ -242,11 +242,12 @@ def union_all_sql(querysets=(), *, each=None, ids=()):
 
 
 def _as_moment(value):
-    # A moment read through union_all's plain cursor: SQLite hands back its text.
+    # A moment read through union_all's plain cursor: SQLite hands back its text, or
+    # a naive datetime when the connection converts timestamps itself; both are UTC.
     if isinstance(value, str):
         value = parse_datetime(value)
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value, UTC)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
     return value
 
 
