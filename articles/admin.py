@@ -22,6 +22,7 @@ from newsroom import audit
 from newsroom.models import AuditEvent
 from newsroom.slugs import SlugInput
 from project.admin import (
+    DeskWordsAdmin,
     ModelAdmin,
     SafeSaveAdmin,
     TabularInline,
@@ -103,6 +104,10 @@ def can_publish(user):
 PUBLISH_CHANGES = "_publish_changes"
 
 
+# Hidden fields that keep a save safe (ArticleForm._refuse_stale_save), not content.
+BOOKKEEPING = {"edit_lock", "opened_at"}
+
+
 class ArticleForm(forms.ModelForm):
     """The story form, which knows who is saving: only editors publish."""
 
@@ -126,6 +131,15 @@ class ArticleForm(forms.ModelForm):
             self.fields["status"].choices = [
                 (value, label) for value, label in Article.Status.choices if value in allowed
             ]
+
+    @property
+    def changed_data(self):
+        # The form's own bookkeeping is no change anyone made: history names only real ones.
+        return [
+            name
+            for name, field in self._bound_items()
+            if name not in BOOKKEEPING and field._has_changed()
+        ]
 
     def clean(self):
         cleaned_data = super().clean()
@@ -235,7 +249,7 @@ class MineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
+class ArticleAdmin(DeskWordsAdmin, SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
     form = ArticleForm
     list_display = ["title", "state", "section", "language", "published_at", "byline_names"]
     list_filter = [StateFilter, MineFilter, "section", "language", "is_top", "published_at"]
@@ -444,7 +458,7 @@ class ArticleAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, VersionAdmin):
                 field
                 for _name, options in self.get_fieldsets(request, obj)
                 for field in options["fields"]
-                if field not in {"is_top", "edit_lock", "opened_at"}
+                if field not in {"is_top", *BOOKKEEPING}
             ]
         if not can_publish(request.user):
             # Publishing, scheduling and corrections are the editors' to set.

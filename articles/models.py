@@ -22,7 +22,7 @@ from taggit.models import TagBase, TaggedItemBase
 from articles.body import IMAGE, library_images, photo_ids, plain_text
 from media.models import Photo
 from media.specs import SHARE_SPEC
-from newsroom.models import Author
+from newsroom.models import EMPTY_ADDRESS, Author
 from newsroom.slugs import fill_slug, slugify
 from project.address import absolute_url
 from project.editions import editions
@@ -71,8 +71,15 @@ class Section(models.Model):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         constraints = [
-            models.UniqueConstraint(fields=["slug"], name="section_slug_unique"),
-            models.CheckConstraint(condition=~models.Q(slug=""), name="section_slug_not_empty"),
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="section_slug_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(slug=""),
+                name="section_slug_not_empty",
+                violation_error_message=EMPTY_ADDRESS,
+            ),
         ]
 
     def __str__(self):
@@ -239,7 +246,8 @@ def union_all_sql(querysets=(), *, each=None, ids=()):
 
 
 def _as_moment(value):
-    # A moment read through union_all's plain cursor: SQLite hands it back naive or as text.
+    # A moment read through union_all's plain cursor: SQLite hands back its text, or
+    # a naive datetime when the connection converts timestamps itself; both are UTC.
     if isinstance(value, str):
         value = parse_datetime(value)
     if value is not None and timezone.is_naive(value):
@@ -319,6 +327,21 @@ class Tag(TagBase):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+def tags_from_string(text):
+    """«Касым-Жомарт Токаев, Азербайджан» → the names, commas only, each once, in typed order."""
+    names = []
+    for name in (text or "").split(","):
+        name = " ".join(name.strip().strip('"').split())
+        if name and name.casefold() not in {known.casefold() for known in names}:
+            names.append(name)
+    return names
+
+
+def string_from_tags(tags):
+    """The tags as an editor typed them: comma-separated, never quoted."""
+    return ", ".join(tag.name for tag in tags)
+
+
 class TaggedArticle(StoryStateCopy, TaggedItemBase):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
@@ -330,7 +353,10 @@ class TaggedArticle(StoryStateCopy, TaggedItemBase):
         verbose_name = _("tagged story")
         verbose_name_plural = _("tagged stories")
         constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")
+            models.UniqueConstraint(
+                fields=["content_object", "tag"],
+                name="tagged_article_unique",
+            )
         ]
         indexes = [
             models.Index(
@@ -720,15 +746,29 @@ class Article(models.Model):
                 name="article_slug_unique",
                 violation_error_message=_("Another story already has this address."),
             ),
-            models.CheckConstraint(condition=~models.Q(slug=""), name="article_slug_not_empty"),
-            models.UniqueConstraint(fields=["copy_of"], name="article_one_working_copy"),
+            models.CheckConstraint(
+                condition=~models.Q(slug=""),
+                name="article_slug_not_empty",
+                violation_error_message=EMPTY_ADDRESS,
+            ),
+            models.UniqueConstraint(
+                fields=["copy_of"],
+                name="article_one_working_copy",
+            ),
             models.CheckConstraint(
                 condition=Q(copy_of__isnull=True) | Q(status__in=["draft", "review"]),
                 name="article_working_copy_never_public",
+                violation_error_message=_(
+                    "A working copy is never published itself: publish its changes instead."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(changes_go_live_at__isnull=True) | Q(copy_of__isnull=False),
                 name="article_only_copies_schedule_changes",
+                violation_error_message=_(
+                    "Only a working copy schedules changes; a story is scheduled by its "
+                    "publication time."
+                ),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
@@ -1130,7 +1170,8 @@ class Byline(StoryStateCopy):
         verbose_name_plural = _("bylines")
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "author", "role"], name="byline_unique_author_role"
+                fields=["article", "author", "role"],
+                name="byline_unique_author_role",
             ),
         ]
         indexes = [
@@ -1143,7 +1184,8 @@ class Byline(StoryStateCopy):
         ]  # fmt: skip
 
     def __str__(self):
-        return f"{self.author} ({self.get_role_display()})"
+        # History stores this in English when the byline is added: the role would stay English.
+        return str(self.author)
 
 
 class WorkingSave(models.Model):
@@ -1179,7 +1221,10 @@ class BodyPhoto(models.Model):
         verbose_name = _("photo in the text")
         verbose_name_plural = _("photos in the text")
         constraints = [
-            models.UniqueConstraint(fields=["article", "photo"], name="body_photo_once_per_story")
+            models.UniqueConstraint(
+                fields=["article", "photo"],
+                name="body_photo_once_per_story",
+            )
         ]
 
     def __str__(self):

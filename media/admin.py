@@ -12,6 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -97,7 +98,7 @@ class SavesPhotoFiles:
 @admin.register(Photo)
 class PhotoAdmin(SavesPhotoFiles, ModelAdmin):
     form = PhotoForm
-    list_display = ["thumbnail", "__str__", "credit_line", "creator", "date_taken", "created_at"]
+    list_display = ["thumbnail", "__str__", "credit_line", "creator", "date_taken", "uploaded"]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = [
         UsageFilter,
@@ -411,6 +412,11 @@ class PhotoAdmin(SavesPhotoFiles, ModelAdmin):
             hidden,
         ) % {"count": hidden}
         return format_html("{}<p>{}</p>", listed if rows else "", more)
+
+    @admin.display(description=_("uploaded at"), ordering="created_at")
+    def uploaded(self, photo):
+        # «06.03.2026»: the long form («6 марта 2026 г. 14:00») pushes the table past 1280 px.
+        return date_format(timezone.localtime(photo.created_at), "SHORT_DATE_FORMAT")
 
     @admin.display(description=_("uploaded by"))
     def uploader(self, photo):

@@ -201,10 +201,14 @@ class Photo(Credited):
         verbose_name_plural = _("photos")
         permissions = [("edit_any_photo", _("Can edit photos uploaded by others"))]
         constraints = [
-            models.UniqueConstraint(fields=["file_hash"], name="photo_file_unique"),
+            models.UniqueConstraint(
+                fields=["file_hash"],
+                name="photo_file_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
                 name="photo_focal_point_inside",
+                violation_error_message=_("The focal point must lie inside the photo."),
             ),
         ]
 
@@ -465,7 +469,10 @@ class Rendition(models.Model):
         verbose_name = _("rendition")
         verbose_name_plural = _("renditions")
         constraints = [
-            models.UniqueConstraint(fields=["photo", "spec"], name="rendition_one_per_spec"),
+            models.UniqueConstraint(
+                fields=["photo", "spec"],
+                name="rendition_one_per_spec",
+            ),
         ]
 
     def __str__(self):

@@ -2,10 +2,13 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.slugs import fill_slug, slugify
+
+# Said when a slug would be empty: the name (headline) has no letters to make one from.
+EMPTY_ADDRESS = _("The address is empty: fill in the name (headline) or type an address.")
 
 
 class User(AbstractUser):
@@ -19,7 +22,11 @@ class User(AbstractUser):
 class Author(models.Model):
     """A person who can be bylined or credited, on staff or not."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        pgettext_lazy("person", "name"),
+        max_length=200,
+        help_text=_("As bylines and credits print it: «Ирина Капитанова»."),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -54,8 +61,15 @@ class Author(models.Model):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
         constraints = [
-            models.UniqueConstraint(fields=["slug"], name="author_slug_unique"),
-            models.CheckConstraint(condition=~models.Q(slug=""), name="author_slug_not_empty"),
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="author_slug_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(slug=""),
+                name="author_slug_not_empty",
+                violation_error_message=EMPTY_ADDRESS,
+            ),
         ]
 
     def __str__(self):

@@ -434,6 +434,9 @@ NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", 
 NEWSROOM_PREVIEW_LINK_MAX_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_MAX_HOURS", 168))
 
 TAGGIT_CASE_INSENSITIVE = True
+# Tags are typed separated by commas and shown back as typed: no quotes, no sorting.
+TAGGIT_TAGS_FROM_STRING = "articles.models.tags_from_string"
+TAGGIT_STRING_FROM_TAGS = "articles.models.string_from_tags"
 
 # The proxies believed about the client's address (X-Forwarded-For), the same list
 # gunicorn believes about the scheme (gunicorn.conf.py): nginx on this machine.

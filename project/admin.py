@@ -11,13 +11,20 @@ with the form again and the reason, never a server error or a blank page.
 
 from contextlib import contextmanager
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import (
+    AdminSplitDateTime,
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+)
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext, npgettext, override, pgettext
 from django.utils.translation import gettext_lazy as _
 
 BIGINT_RANGE = range(-(2**63), 2**63)
@@ -173,5 +180,100 @@ def _conflict_error(obj, formsets):
     )
 
 
-class ModelAdmin(SafeSaveAdmin, TolerantAutocompleteAdmin, admin.ModelAdmin):
+# The desk's words. Django builds «Изменить %s» and «%(count)s %(name)s» from a
+# model's verbose names, which Russian and Kazakh cannot do: «Изменить автор»,
+# «3 авторы». The forms a phrase needs are entries of our catalogues, with a
+# context: "accusative" (whom one adds, changes, chooses) and "count" (the
+# noun after a number, with the language's plural forms). A model without them
+# falls back to its verbose names.
+
+
+def accusative(opts):
+    """The model's name as the object of a verb: «автора», «фото», «авторды»."""
+    raw = opts.verbose_name_raw
+    word = pgettext("accusative", raw)
+    return opts.verbose_name if word == raw and _translated() else word
+
+
+def counted(count, opts):
+    """A number and the model's name in the right plural form: «3 автора», «21 материал»."""
+    with override(None):
+        plural_raw = str(opts.verbose_name_plural)
+    noun = npgettext("count", opts.verbose_name_raw, plural_raw, count)
+    if noun in (opts.verbose_name_raw, plural_raw) and _translated():
+        noun = opts.verbose_name if count == 1 else opts.verbose_name_plural
+    return f"{count}\xa0{noun}"
+
+
+def _translated():
+    return not (get_language() or "en").startswith("en")
+
+
+def change_title(model_admin, request, obj=None, add=False):
+    """«Добавить автора», «Изменить автора», «Просмотр: автор»."""
+    opts = model_admin.opts
+    if add:
+        return _("Add %s") % accusative(opts)
+    if model_admin.has_change_permission(request, obj):
+        return _("Change %s") % accusative(opts)
+    return _("View %s") % accusative(opts)
+
+
+class MomentField(forms.SplitDateTimeField):
+    """A date and a time as editors type them, with the format named when refused."""
+
+    default_error_messages = {
+        "invalid_date": _("Enter a date as 06.03.2026."),
+        "invalid_time": _("Enter a time as 14:00 or 14.00."),
+    }
+
+
+class MomentWidget(AdminSplitDateTime):
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        date, time = self.widgets
+        date.attrs.update(placeholder="06.03.2026", title=_("Date: day.month.year, 06.03.2026"))
+        time.attrs.update(placeholder="14:00", title=_("Time, Almaty: 14:00 or 14.00"))
+
+
+MOMENT_FIELD = {"form_class": MomentField, "widget": MomentWidget}
+
+
+class DeskWordsAdmin:
+    """Mix into every ModelAdmin: titles with the model's name in the right case."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.formfield_overrides.setdefault(models.DateTimeField, {}).update(MOMENT_FIELD)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        opts = self.opts
+        django_titles = {
+            gettext(phrase) % opts.verbose_name for phrase in ("Add %s", "Change %s", "View %s")
+        }
+        if context.get("title") in django_titles:
+            context["title"] = change_title(self, request, obj, add)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Django stores the English labels («Headline») and translates them when the
+        # history is read; our catalogues know the verbose names («headline»).
+        message = super().construct_change_message(request, form, formsets, add)
+        for part in message:
+            for change in part.values():
+                if "fields" in change:
+                    change["fields"] = [label[:1].lower() + label[1:] for label in change["fields"]]
+        return message
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if changelist.is_popup:
+            changelist.title = _("Select %s") % accusative(self.opts)
+        else:
+            # The list is named by what it lists: «Авторы», not «Выберите автор для изменения».
+            changelist.title = capfirst(self.opts.verbose_name_plural)
+        return changelist
+
+
+class ModelAdmin(DeskWordsAdmin, SafeSaveAdmin, TolerantAutocompleteAdmin, admin.ModelAdmin):
     pass

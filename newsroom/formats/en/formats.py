@@ -8,3 +8,8 @@ SHORT_DATE_FORMAT = "j M Y"
 SHORT_DATETIME_FORMAT = "j M Y, H:i"
 TIME_FORMAT = "H:i"
 FIRST_DAY_OF_WEEK = 1
+from newsroom.formats.desk import (  # noqa: E402, F401
+    DATE_INPUT_FORMATS,
+    DATETIME_INPUT_FORMATS,
+    TIME_INPUT_FORMATS,
+)
