@@ -12,7 +12,7 @@ from collections import OrderedDict, defaultdict
 
 from django.utils.translation import get_language
 
-from articles.caching import current_versions
+from articles.caching import current_versions, recent_state
 
 
 class Memo:
@@ -222,17 +222,15 @@ def per_state(request, make):
     """
     memo = request.__dict__.setdefault("_per_state", {})
     if make not in memo:
-        state = getattr(request, "site_state", None)
-        if state is None:
-            memo[make] = make()
-        else:
-            key = (state.token, get_language(), make.__name__)
-            value = _EDITION_BY_STATE.get(key)
-            if value is None:
-                if not any(token == state.token for token, *_rest in list(_EDITION_BY_STATE)):
-                    _EDITION_BY_STATE.clear()  # an older state's: never asked for again
-                value = _EDITION_BY_STATE[key] = make()
-            memo[make] = value
+        # Readers' pages know the state already; others (search, previews) ask for it.
+        state = getattr(request, "site_state", None) or recent_state()
+        key = (state.token, get_language(), make.__name__)
+        value = _EDITION_BY_STATE.get(key)
+        if value is None:
+            if not any(token == state.token for token, *_rest in list(_EDITION_BY_STATE)):
+                _EDITION_BY_STATE.clear()  # an older state's: never asked for again
+            value = _EDITION_BY_STATE[key] = make()
+        memo[make] = value
     return memo[make]
 
 
