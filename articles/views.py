@@ -278,7 +278,12 @@ def read_also(article, chosen_ids, tag_ids):
         .order_by("-published_at", "-pk")
     )
     root = article.translation_of_id or article.pk
-    chosen = list(one_per_event([story for story in stories if story.pk in chosen_ids], {root}))
+    # Of one event told in several languages, the reader's own comes first.
+    chosen = sorted(
+        (story for story in stories if story.pk in chosen_ids),
+        key=lambda story: story.language != article.language,
+    )
+    chosen = list(one_per_event(chosen, {root}))
     missing = max(READ_ALSO_LENGTH - len(chosen), 0)
     same_language = [story for story in stories if story.language == article.language]
     recent = [story for story in same_language if story.pk not in chosen_ids]
