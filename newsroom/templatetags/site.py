@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.dates import MONTHS_ALT
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext
 
 from newsroom import models
 from project.address import absolute_url
@@ -37,7 +37,8 @@ def long_date(day):
     month = str(MONTHS_ALT[day.month])  # the form a date uses: «декабря», not «декабрь»
     if get_language() in LOWER_CASE_MONTHS:
         month = month.lower()
-    return pgettext("a date: 2 December 2026", "%(day)s %(month)s %(year)s") % {
+    # A date: «2 декабря 2026»; Kazakh puts the year first.
+    return gettext("%(day)s %(month)s %(year)s") % {
         "day": day.day,
         "month": month,
         "year": day.year,
