@@ -25,7 +25,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -60,6 +60,7 @@ STALE_WHILE_REVALIDATE_SECONDS = 60
 class SiteState:
     token: str
     changed_at: datetime
+    # The next moment pages change by themselves: a scheduled story appears, or midnight.
     next_publication: datetime | None
 
 
@@ -152,13 +153,22 @@ def _purge_front_cache(state):
 def _new_state():
     from articles.models import Article
 
+    scheduled = Article.objects.next_publication_time()
     state = SiteState(
         token=secrets.token_hex(8),
         changed_at=timezone.now().replace(microsecond=0),
-        next_publication=Article.objects.next_publication_time(),
+        # Midnight in Almaty is a moment like a scheduled story's: the masthead
+        # shows the day's date, and no kept page or rail may carry yesterday's.
+        next_publication=min(filter(None, [scheduled, next_midnight()])),
     )
     _publish(state)
     return remember(state)
+
+
+def next_midnight():
+    """The next midnight, the newsroom's time (Asia/Almaty)."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min))
 
 
 def retire_pages(changed=None):

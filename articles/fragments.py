@@ -12,7 +12,7 @@ from collections import OrderedDict, defaultdict
 
 from django.utils.translation import get_language
 
-from articles.caching import current_versions
+from articles.caching import current_versions, recent_state
 
 
 class Memo:
@@ -195,10 +195,13 @@ def cards_by_id(ids):
     return defaultdict(lambda: None, by_id)
 
 
-# The sections of each edition as of a state of the site (articles/caching.py):
-# a change to a section, and a story that appears or goes (scheduled ones at
-# their moment too), draws a new state, so this process reads them again only then.
-_SECTIONS_BY_STATE = {}
+# What every page of an edition shows beside its own content (its sections,
+# its latest stories), as of a state of the site (articles/caching.py): a
+# change to a section, a story that appears or goes (scheduled ones at their
+# moment too), an edit readers see, and midnight draw a new state, so this
+# process reads them again only then.
+_EDITION_BY_STATE = {}
+RAIL_LENGTH = 10
 
 
 def edition_sections():
@@ -208,18 +211,37 @@ def edition_sections():
     return list(Article.objects.published().in_language().owners())
 
 
+def edition_latest():
+    """The edition's newest stories, as links for the rail beside every page."""
+    from articles.models import Article
+
+    return list(Article.objects.published().in_language().as_links(RAIL_LENGTH))
+
+
+def per_state(request, make):
+    """
+    ``make()`` for this request's edition, read once a request by whoever asks
+    first (view or template), and once a site state by this process.
+    """
+    memo = request.__dict__.setdefault("_per_state", {})
+    if make not in memo:
+        # Readers' pages know the state already; others (search, previews) ask for it.
+        state = getattr(request, "site_state", None) or recent_state()
+        key = (state.token, get_language(), make.__name__)
+        value = _EDITION_BY_STATE.get(key)
+        if value is None:
+            if not any(token == state.token for token, *_rest in list(_EDITION_BY_STATE)):
+                _EDITION_BY_STATE.clear()  # an older state's: never asked for again
+            value = _EDITION_BY_STATE[key] = make()
+        memo[make] = value
+    return memo[make]
+
+
 def sections_of(request):
-    """The edition's sections, read once a request by whoever asks first: view or navigation."""
-    if not hasattr(request, "_navigation_sections"):
-        state = getattr(request, "site_state", None)
-        if state is None:
-            request._navigation_sections = edition_sections()
-        else:
-            key = (state.token, get_language())
-            sections = _SECTIONS_BY_STATE.get(key)
-            if sections is None:
-                if not any(token == state.token for token, _language in list(_SECTIONS_BY_STATE)):
-                    _SECTIONS_BY_STATE.clear()  # an older state's: never asked for again
-                sections = _SECTIONS_BY_STATE[key] = edition_sections()
-            request._navigation_sections = sections
-    return request._navigation_sections
+    """The edition's sections, for the navigation and the front page's blocks."""
+    return per_state(request, edition_sections)
+
+
+def latest_of(request):
+    """The edition's latest stories, for the rail."""
+    return per_state(request, edition_latest)

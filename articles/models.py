@@ -372,6 +372,13 @@ class TaggedArticle(StoryStateCopy, TaggedItemBase):
         return f"{self.content_object_id}: {self.tag}"
 
 
+# What a link to a story needs: its address and what the link shows.
+LINK_FIELDS = [
+    "title", "slug", "language", "published_at", "section__slug", "section__name",
+    "section__name_kk", "section__name_en", "section_id",
+]  # fmt: skip
+
+
 def new_edit_token():
     return secrets.token_hex(16)
 
@@ -456,6 +463,18 @@ class ArticleQuerySet(StoryStateQuerySet):
     def newest_ids(self):
         """Ids, newest first: what every list reads from an index before it reads rows."""
         return self.order_by("-published_at", "-pk").values_list("pk", flat=True)
+
+    def as_links(self, count):
+        """
+        The newest ``count`` as links (headline, time, section, address): their
+        ids from the index, as a subquery of the query for the rows.
+        """
+        return (
+            self.filter(pk__in=self.newest_ids()[:count])
+            .select_related("section")
+            .only(*LINK_FIELDS)
+            .order_by("-published_at", "-pk")
+        )
 
     def top_story_id(self):
         """The newest story editors marked as the top one, else the newest of all."""

@@ -13,7 +13,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -189,8 +189,16 @@ def news(request):
     response = sitemap_views.sitemap(
         request, {"news": NewsSitemap}, section="news", template_name="sitemaps/news.xml"
     )
+    # The schema wants at least one <url>: with no story in two days there is
+    # no news sitemap (the index and robots.txt leave it out until there is).
+    if not response.context_data["urlset"]:
+        raise Http404("No story was published in the last two days.")
     response.context_data["publisher"] = settings.NEWSROOM_PUBLISHER
     return response
+
+
+def has_news():
+    return NewsSitemap().items().exists()
 
 
 @sitemap_views.x_robots_tag
@@ -201,7 +209,8 @@ def index(request):
         location = absolute(reverse("sitemap", kwargs={"section": name}))
         pages = sitemap_class().paginator.page_range
         entries += [location if page == 1 else f"{location}?p={page}" for page in pages]
-    entries.append(absolute(reverse("sitemap-news")))
+    if has_news():
+        entries.append(absolute(reverse("sitemap-news")))
     return TemplateResponse(
         request, "sitemaps/index.xml", {"entries": entries}, content_type="application/xml"
     )
@@ -218,10 +227,8 @@ def robots_txt(request):
                 f"Disallow: {reverse('articles:search')}",
                 f"Disallow: {reverse('articles:front-page')}preview/",
             ]
-    lines += [
-        "",
-        f"Sitemap: {absolute(reverse('sitemap-index'))}",
-        f"Sitemap: {absolute(reverse('sitemap-news'))}",
-        "",
-    ]
+    lines += ["", f"Sitemap: {absolute(reverse('sitemap-index'))}"]
+    if has_news():
+        lines.append(f"Sitemap: {absolute(reverse('sitemap-news'))}")
+    lines.append("")
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

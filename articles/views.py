@@ -11,6 +11,7 @@ from django.views.generic import ListView, TemplateView
 from articles import fragments, previews, search
 from articles.body import photos_in_body
 from articles.models import (
+    LINK_FIELDS,
     Article,
     Byline,
     PreviewLink,
@@ -240,8 +241,6 @@ def article_detail(request, section, pk, slug):
     return response
 
 
-# What a link to a story needs: its address and what the link shows.
-LINK_FIELDS = ["title", "slug", "language", "published_at", "section__slug", "section_id"]
 READ_ALSO_TAGS = 3
 
 
@@ -281,11 +280,18 @@ def read_also(article, chosen_ids, tag_ids):
         .only(*LINK_FIELDS, "translation_of_id")
         .order_by("-published_at", "-pk")
     )
-    chosen = [story for story in stories if story.pk in chosen_ids]
+    root = article.translation_of_id or article.pk
+    # Of one event told in several languages, the reader's own comes first.
+    chosen = sorted(
+        (story for story in stories if story.pk in chosen_ids),
+        key=lambda story: story.language != article.language,
+    )
+    chosen = list(one_per_event(chosen, {root}))
     missing = max(READ_ALSO_LENGTH - len(chosen), 0)
     same_language = [story for story in stories if story.language == article.language]
-    recent = [story for story in same_language if story.pk not in chosen_ids][:missing]
-    root = article.translation_of_id or article.pk
+    recent = [story for story in same_language if story.pk not in chosen_ids]
+    shown = {root, *(event_of(story) for story in chosen)}
+    recent = list(one_per_event(recent, shown))[:missing]
     order = [code for code, _name in settings.LANGUAGES]
     translations = sorted(
         (
@@ -296,6 +302,20 @@ def read_also(article, chosen_ids, tag_ids):
         key=lambda story: order.index(story.language),
     )
     return [*chosen, *recent], translations
+
+
+def event_of(story):
+    """What a story tells, whatever its language: the original of its translation group."""
+    return story.translation_of_id or story.pk
+
+
+def one_per_event(stories, seen):
+    """The stories, skipping any whose event is in ``seen`` or came before in the list."""
+    seen = set(seen)
+    for story in stories:
+        if event_of(story) not in seen:
+            seen.add(event_of(story))
+            yield story
 
 
 def preview_link(request, token):

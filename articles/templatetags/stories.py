@@ -1,5 +1,6 @@
 import json
 import unicodedata
+from urllib.parse import quote, urlencode
 
 from django import template
 from django.conf import settings
@@ -28,20 +29,22 @@ MADE_CARDS = Memo(size=1000)
 
 
 @register.simple_tag
-def story_card(article, featured=False, heading="h2", show_section=False):
+def story_card(article, featured=False, heading="h2", show_section=False, compact=False):
     """
     A story's card in a list, made once per version of the story and reused by
-    every page that lists it (front page, section, tag, author pages).
+    every page that lists it (front page, section, tag, author pages). A
+    compact card is its time and headline only (the latest news, a section's
+    block after its first story).
     """
     parts = getattr(article, "card_parts", None)
     if parts is None:
         # Not read through fragments.cards_by_id (search results): a fingerprint
         # of the row names everything the card shows.
         return MADE_CARDS.get_or_make(
-            card_fingerprint(article, featured, heading, show_section),
-            lambda: draw_card(article, featured, heading, show_section),
+            card_fingerprint(article, featured, heading, show_section, compact),
+            lambda: draw_card(article, featured, heading, show_section, compact),
         )
-    variant = (featured, heading, show_section)
+    variant = (featured, heading, show_section, compact)
     if variant not in parts.html:
         story = article
         if isinstance(article, KeptStory):
@@ -49,12 +52,12 @@ def story_card(article, featured=False, heading="h2", show_section=False):
             story = article.row()
             if story is None:
                 return ""
-        parts.html[variant] = draw_card(story, featured, heading, show_section)
+        parts.html[variant] = draw_card(story, featured, heading, show_section, compact)
         fragments.CARDS.keep(article.pk, article.edit_token, parts)
     return parts.html[variant]
 
 
-def draw_card(article, featured, heading, show_section):
+def draw_card(article, featured, heading, show_section, compact=False):
     return mark_safe(
         render_to_string(
             "includes/article_card.html",
@@ -63,16 +66,17 @@ def draw_card(article, featured, heading, show_section):
                 "featured": featured,
                 "heading": heading,
                 "show_section": show_section,
+                "compact": compact,
             },
         )
     )
 
 
-def card_fingerprint(article, featured, heading, show_section):
+def card_fingerprint(article, featured, heading, show_section, compact=False):
     """Everything a card is made of: the story's version and what it borrows from others."""
     section, photo = article.section, article.lead_photo
     parts = [
-        article.pk, article.edit_token, get_language(), featured, heading, show_section,
+        article.pk, article.edit_token, get_language(), featured, heading, show_section, compact,
         section.pk, section.slug, section.local_name,
         tuple(byline.author.name for byline in article.listed_bylines),
     ]  # fmt: skip
@@ -252,3 +256,25 @@ def author_structured_data(author):
 def json_ld(data):
     text = json.dumps(data, ensure_ascii=False).translate(JSON_IN_HTML)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+# Where each service takes a link to share: plain addresses, no script of theirs.
+# Each parameter's value is written with the story's {url} and {title}.
+SHARE_SERVICES = [
+    ("telegram", "Telegram", "https://t.me/share/url", {"url": "{url}", "text": "{title}"}),
+    ("whatsapp", "WhatsApp", "https://wa.me/", {"text": "{title} {url}"}),
+    ("vk", "VK", "https://vk.com/share.php", {"url": "{url}", "title": "{title}"}),
+    ("facebook", "Facebook", "https://www.facebook.com/sharer/sharer.php", {"u": "{url}"}),
+    ("x", "X", "https://x.com/intent/post", {"url": "{url}", "text": "{title}"}),
+]
+
+
+@register.simple_tag
+def share_links(article):
+    """The story's address on each service's share page, as (code, name, address)."""
+    story = {"url": absolute_url(article.get_absolute_url()), "title": article.title}
+    links = []
+    for code, name, address, query in SHARE_SERVICES:
+        filled = {key: value.format(**story) for key, value in query.items()}
+        links.append((code, name, f"{address}?{urlencode(filled, quote_via=quote)}"))
+    return links

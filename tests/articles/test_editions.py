@@ -1,7 +1,10 @@
 """Language editions: / Russian, /kk/ Kazakh, /en/ English; translations linked both ways."""
 
+from datetime import UTC, datetime
+
 import lxml.html
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -58,9 +61,23 @@ def test_dates_are_written_the_way_each_language_writes_them(client):
     make_article("Русская", published_at=moment)
     make_article("Қазақша", published_at=moment, language="kk")
     make_article("English", published_at=moment, language="en")
-    assert page(client, "/").xpath("string(//time)") == "06.03.2026 14:00"
-    assert page(client, "/kk/").xpath("string(//time)") == "06.03.2026 14:00"
-    assert page(client, "/en/").xpath("string(//time)") == "6 Mar 2026, 14:00"
+    assert page(client, "/").xpath("string(//main//time)") == "06.03.2026 14:00"
+    assert page(client, "/kk/").xpath("string(//main//time)") == "06.03.2026 14:00"
+    assert page(client, "/en/").xpath("string(//main//time)") == "6 Mar 2026, 14:00"
+
+
+@pytest.mark.parametrize(
+    "prefix, written",
+    [("", "2 декабря 2026"), ("/kk/", "2026 жылғы 2 желтоқсан"), ("/en/", "2 December 2026")],
+)
+def test_the_masthead_shows_the_day_in_almaty_as_the_edition_writes_a_date(client, prefix, written):
+    make_article("Русская"), make_article("Қазақша", language="kk")
+    make_article("English", language="en")
+    # 20:30 in Greenwich is already the next day in Almaty (UTC+5).
+    with time_machine.travel(datetime(2026, 12, 1, 20, 30, tzinfo=UTC)):
+        html = page(client, prefix or "/")
+    assert html.xpath("string(//header//p[@class='today']/time)") == written
+    assert html.xpath("string(//header//p[@class='today']/time/@datetime)") == "2026-12-02"
 
 
 def test_a_story_lives_at_its_own_editions_address(client, story_in_three_languages):

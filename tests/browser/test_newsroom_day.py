@@ -97,13 +97,13 @@ def test_reporter_files_editors_schedule_and_a_reader_sees_it_at_its_moment(live
     url = live_server.url + story.get_absolute_url()
     assert reader.goto(url).status == 404
     reader.goto(live_server.url + "/")
-    expect(reader.locator("main")).not_to_contain_text(HEADLINE)
+    expect(reader.locator("body")).not_to_contain_text(HEADLINE)
     time.sleep(max(0.0, (moment - timezone.localtime()).total_seconds()) + 1)
     assert reader.goto(url).status == 200
     expect(reader.locator("figure.body-photo figcaption")).to_contain_text("Фото:")
     reader.goto(live_server.url + "/")
     # The editors' top story stays on top; the new one leads the latest news.
-    expect(reader.locator(".latest li").first).to_contain_text(HEADLINE)
+    expect(reader.locator("aside.rail .latest-list li").first).to_contain_text(HEADLINE)
     reader.screenshot(path=str(_artifact("reader-front-page")), full_page=True)
 
 
