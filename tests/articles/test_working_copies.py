@@ -245,6 +245,7 @@ def test_search_reads_only_the_published_version(client, editor, live_story):
     copy = live_story.start_working_copy(editor)
     copy.title = NEW
     copy.save()
+
     def found(words):
         page = lxml.html.fromstring(client.get(f"/search/?q={words}").content.decode())
         return page.xpath("//ol[@class='search-results']//h2/a/@href")
