@@ -196,12 +196,23 @@ def cards_by_id(ids):
 
 
 # What every page of an edition shows beside its own content (its sections,
-# its latest stories), as of a state of the site (articles/caching.py): a
-# change to a section, a story that appears or goes (scheduled ones at their
-# moment too), an edit readers see, and midnight draw a new state, so this
-# process reads them again only then.
-_EDITION_BY_STATE = {}
+# its latest stories, the links around a story), as of a state of the site
+# (articles/caching.py): a change to a section, a story that appears or goes
+# (scheduled ones at their moment too), an edit readers see, and midnight draw
+# a new state, so this process reads and draws them again only then. Entries
+# of older states are never asked for again and age out.
+BY_STATE = Memo(size=2000)
 RAIL_LENGTH = 10
+
+
+def state_of(request):
+    # Readers' pages know the state already; others (search, previews) ask for it.
+    return getattr(request, "site_state", None) or recent_state()
+
+
+def by_state(request, key, make):
+    """``make()``, once per state of the site, edition and key in this process."""
+    return BY_STATE.get_or_make((state_of(request).token, get_language(), *key), make)
 
 
 def edition_sections():
@@ -225,15 +236,7 @@ def per_state(request, make):
     """
     memo = request.__dict__.setdefault("_per_state", {})
     if make not in memo:
-        # Readers' pages know the state already; others (search, previews) ask for it.
-        state = getattr(request, "site_state", None) or recent_state()
-        key = (state.token, get_language(), make.__name__)
-        value = _EDITION_BY_STATE.get(key)
-        if value is None:
-            if not any(token == state.token for token, *_rest in list(_EDITION_BY_STATE)):
-                _EDITION_BY_STATE.clear()  # an older state's: never asked for again
-            value = _EDITION_BY_STATE[key] = make()
-        memo[make] = value
+        memo[make] = by_state(request, (make.__name__,), make)
     return memo[make]
 
 

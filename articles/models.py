@@ -376,6 +376,8 @@ class TaggedArticle(StoryStateCopy, TaggedItemBase):
 LINK_FIELDS = [
     "title", "slug", "language", "published_at", "section__slug", "section__name",
     "section__name_kk", "section__name_en", "section_id",
+    # Which version and which event: what kept parts of a page are known by.
+    "edit_token", "translation_of_id",
 ]  # fmt: skip
 
 
@@ -467,11 +469,12 @@ class ArticleQuerySet(StoryStateQuerySet):
     def as_links(self, count):
         """
         The newest ``count`` as links (headline, time, section, address): their
-        ids from the index, as a subquery of the query for the rows.
+        ids from the index, as a subquery of the query for the rows. ``None``:
+        these stories as links, whichever they are.
         """
+        stories = self if count is None else self.filter(pk__in=self.newest_ids()[:count])
         return (
-            self.filter(pk__in=self.newest_ids()[:count])
-            .select_related("section")
+            stories.select_related("section")
             .only(*LINK_FIELDS)
             .order_by("-published_at", "-pk")
         )

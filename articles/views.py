@@ -46,8 +46,15 @@ class FrontPageView(TemplateView):
     template_name = "articles/front_page.html"
 
     def get_context_data(self, **kwargs):
-        stories = edition().front_page(
-            fragments.sections_of(self.request), LATEST_ON_FRONT_PAGE, STORIES_PER_SECTION_BLOCK
+        # Everything on it changes only with the site's state: read once a state.
+        stories = fragments.by_state(
+            self.request,
+            ("front-page",),
+            lambda: edition().front_page(
+                fragments.sections_of(self.request),
+                LATEST_ON_FRONT_PAGE,
+                STORIES_PER_SECTION_BLOCK,
+            ),
         )
         return super().get_context_data(**stories, **kwargs)
 
@@ -198,12 +205,8 @@ class SearchView(StoryListView):
 def article_detail(request, section, pk, slug):
     # Read before the story's rows: parts made from older rows carry older versions.
     versions = fragments.STORY_PAGES.versions([pk])
-    article = get_object_or_404(
-        Article.objects.published()
-        .defer("body_text", "search_vector")
-        .select_related("section", "lead_photo__creator_author"),
-        pk=pk,
-    )
+    # What the page needs around its kept parts: a narrow row; the whole one only to draw them.
+    article = get_object_or_404(Article.objects.published().as_links(None), pk=pk)
     # The id is the story's identity; an old headline, section or edition still finds it.
     if (
         section != article.section.slug
@@ -213,6 +216,12 @@ def article_detail(request, section, pk, slug):
         return redirect(article, permanent=True)
     parts = fragments.STORY_PAGES.kept(article.pk, article.edit_token, versions)
     if parts is None:
+        article = get_object_or_404(
+            Article.objects.published()
+            .defer("body_text", "search_vector")
+            .select_related("section", "lead_photo__creator_author"),
+            pk=pk,
+        )
         # Drawn now: the story's bylines, tags and the editors' related stories.
         prefetch_related_objects(
             [article], Prefetch("bylines", queryset=Byline.objects.with_portraits()), "tags"
@@ -232,7 +241,12 @@ def article_detail(request, section, pk, slug):
     else:
         context = {"article": article, "current_section": article.section}
     context["story_parts"] = parts
-    context["related"], translations = read_also(article, parts.chosen_ids, parts.tag_ids)
+    # Other stories' appearing or going changes these: kept while the site's state holds.
+    context["related"], translations = fragments.by_state(
+        request,
+        ("read-also", article.pk, article.edit_token),
+        lambda: read_also(article, parts.chosen_ids, parts.tag_ids),
+    )
     context["translations"] = translations
     context["editions"], context["translation_links"] = article.edition_links(translations)
     context["og_locale"] = article.og_locale
@@ -277,7 +291,7 @@ def read_also(article, chosen_ids, tag_ids):
         Article.objects.published()
         .filter(Q(pk__in=candidates) | Q(pk__in=chosen_ids))
         .select_related("section")
-        .only(*LINK_FIELDS, "translation_of_id")
+        .only(*LINK_FIELDS)
         .order_by("-published_at", "-pk")
     )
     root = article.translation_of_id or article.pk

@@ -139,11 +139,12 @@ def test_story_page_query_budget_does_not_grow_with_tags_authors_or_related(
         tags=[f"тег {n}" for n in range(extras)],
     )
     story.related_stories.set(make_article() for _ in range(extras))
+    # the story's narrow row (is its page kept?); drawn for the first time:
     # story with section and photo and photographer; bylines with authors and
     # their portraits (with the portraits' photographers, joined);
     # tags; related stories with sections; the ids of recent stories completing
-    # «read also» and of translations (one query); their rows; navigation = 7
-    with django_assert_max_num_queries(7):
+    # «read also» and of translations (one query); their rows; navigation = 8
+    with django_assert_max_num_queries(8):
         response = client.get(story.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('rel="author"') == extras

@@ -49,15 +49,26 @@ def seen(client, story):
     return response.content.decode()
 
 
-def test_a_story_page_is_drawn_once_and_then_made_of_two_queries(client, django_assert_num_queries):
+def test_a_story_page_is_drawn_once_and_then_made_of_one_query(client, django_assert_num_queries):
     story, _photo = make_full_story()
     make_article("Ещё одна новость рубрики", section=story.section)
     first = seen(client, story)  # notes what the story shows
     assert seen(client, story) == first  # reads their versions first, and keeps the parts
-    # the story's row with its section and photo; «read also» and translations
-    # (their ids a subquery of the query for their rows) = 2; navigation was read already
-    with django_assert_num_queries(2):
+    # the story's narrow row with its section = 1; «read also», translations and
+    # navigation were read already, and are kept while the site's state holds
+    with django_assert_num_queries(1):
         assert seen(client, story) == first
+
+
+def test_read_also_follows_the_site_when_another_story_is_published(client):
+    story, _photo = make_full_story()
+    seen(client, story)
+    assert "Новость, опубликованная позже" not in seen(client, story)
+    later = make_article("Новость, опубликованная позже", section=story.section)
+    assert later.title in seen(client, story)
+    later.status = later.Status.DRAFT
+    later.save()
+    assert later.title not in seen(client, story)
 
 
 def edit_title(story, photo):
