@@ -473,11 +473,7 @@ class ArticleQuerySet(StoryStateQuerySet):
         these stories as links, whichever they are.
         """
         stories = self if count is None else self.filter(pk__in=self.newest_ids()[:count])
-        return (
-            stories.select_related("section")
-            .only(*LINK_FIELDS)
-            .order_by("-published_at", "-pk")
-        )
+        return stories.select_related("section").only(*LINK_FIELDS).order_by("-published_at", "-pk")
 
     def top_story_id(self):
         """The newest story editors marked as the top one, else the newest of all."""
