@@ -242,17 +242,29 @@ def article_detail(request, section, pk, slug):
         context = {"article": article, "current_section": article.section}
     context["story_parts"] = parts
     # Other stories' appearing or going changes these: kept while the site's state holds.
-    context["related"], translations = fragments.by_state(
-        request,
-        ("read-also", article.pk, article.edit_token),
-        lambda: read_also(article, parts.chosen_ids, parts.tag_ids),
+    context.update(
+        fragments.by_state(
+            request,
+            ("links around", article.pk, article.edit_token),
+            lambda: links_around(article, parts),
+        )
     )
-    context["translations"] = translations
-    context["editions"], context["translation_links"] = article.edition_links(translations)
     context["og_locale"] = article.og_locale
     response = render(request, "articles/article_detail.html", context)
     fragments.STORY_PAGES.keep(article.pk, article.edit_token, parts)
     return response
+
+
+def links_around(article, parts):
+    """«Read also», the story's translations and the language switch that leads to them."""
+    related, translations = read_also(article, parts.chosen_ids, parts.tag_ids)
+    editions, translation_links = article.edition_links(translations)
+    return {
+        "related": related,
+        "translations": translations,
+        "editions": editions,
+        "translation_links": translation_links,
+    }
 
 
 READ_ALSO_TAGS = 3

@@ -143,7 +143,8 @@ class PerStatePart(template.Node):
 
     def render(self, context):
         request = context.get("request")
-        if request is None:
+        # A preview shows what readers do not see yet: never kept for them.
+        if request is None or context.get("preview"):
             return self.nodelist.render(context)
         key = ("html", self.name, *(str(key.resolve(context)) for key in self.keys))
         return fragments.by_state(request, key, lambda: self.nodelist.render(context))

@@ -179,3 +179,18 @@ def test_parts_are_not_kept_when_the_cache_has_lost_what_they_show(client):
     story.__class__.objects.filter(pk=story.pk).update(lead="Лид, изменённый без сигнала.")
     assert "Лид, изменённый без сигнала." in seen(client, story)
     assert seen(client, story) != first
+
+
+def test_a_preview_never_leaves_its_parts_for_readers(client, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from articles import previews
+
+    story, _photo = make_full_story()
+    unseen = make_article("Черновик, который видит только редакция", published=False)
+    request = rf.get("/admin/preview/")
+    request.user = AnonymousUser()
+    # An old revision's preview may show other related stories than readers see.
+    preview = previews.render_preview(request, story, {"related": [unseen]})
+    assert unseen.title in preview.content.decode()
+    assert unseen.title not in seen(client, story)
