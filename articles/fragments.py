@@ -48,6 +48,10 @@ class Memo:
         value = self.get(key)
         return self.put(key, make()) if value is None else value
 
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
 
 class Parts:
     """HTML drawn for one version of a story, by name, with what drew it."""
@@ -210,9 +214,18 @@ def state_of(request):
     return getattr(request, "site_state", None) or recent_state()
 
 
+_newest_state = [None]
+
+
 def by_state(request, key, make):
     """``make()``, once per state of the site, edition and key in this process."""
-    return BY_STATE.get_or_make((state_of(request).token, get_language(), *key), make)
+    state = state_of(request)
+    newest = _newest_state[0]
+    if newest is None or state.changed_at > newest.changed_at:
+        # What older states showed is never asked for again: their memory back at once.
+        BY_STATE.clear()
+        _newest_state[0] = state
+    return BY_STATE.get_or_make((state.token, get_language(), *key), make)
 
 
 def edition_sections():
