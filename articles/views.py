@@ -121,18 +121,26 @@ class StoryListView(ListView):
         raise NotImplementedError
 
     def get_queryset(self):
-        return self.listing()
-
-    def paginate_queryset(self, ids, page_size):
+        # What a list's page shows changes only with the site's state: found once a state.
         number = page_number(self.request)
+        key = ("list", type(self).__name__, self.kwargs.get("slug"), number)
+        self.owner, self.page = fragments.by_state(
+            self.request, key, lambda: self.find_page(number, self.paginate_by)
+        )
+        return self.page.object_list
+
+    def find_page(self, number, page_size):
+        ids = self.listing()
         offset = (number - 1) * page_size
         page_ids = list(dict.fromkeys(ids[offset : offset + page_size + 1]))
         if number > 1 and not page_ids:
             raise Http404("No such page.")
         by_id = fragments.cards_by_id(page_ids[:page_size])
         stories = [by_id[pk] for pk in page_ids[:page_size] if by_id.get(pk)]
-        page = StoryPage(number, stories, has_next=len(page_ids) > page_size)
-        return None, page, page.object_list, page.has_other_pages()
+        return self.owner, StoryPage(number, stories, has_next=len(page_ids) > page_size)
+
+    def paginate_queryset(self, stories, page_size):
+        return None, self.page, stories, self.page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(owner=self.owner, **kwargs)
@@ -169,15 +177,18 @@ class AuthorView(StoryListView):
         return Byline.objects.published().in_language().filter(author=self.owner).newest_story_ids()
 
     def get_context_data(self, **kwargs):
+        photos = fragments.by_state(self.request, ("photos by", self.owner.pk), self.photos)
+        return super().get_context_data(photos=photos, **kwargs)
+
+    def photos(self):
         # A photographer's photos, but only those readers have already seen in a story:
         # the newest of theirs first, each checked for one published story.
-        photos = (
+        return list(
             Photo.objects.filter(creator_author=self.owner)
             .filter(Exists(Article.objects.published().filter(lead_photo=OuterRef("pk"))))
             .select_related("creator_author")
             .order_by("-created_at", "-pk")[:PHOTOS_ON_AUTHOR_PAGE]
         )
-        return super().get_context_data(photos=photos, **kwargs)
 
 
 class SearchView(StoryListView):
@@ -187,6 +198,10 @@ class SearchView(StoryListView):
         self.query = self.request.GET.get("q", "")[:500].strip()
         self.results = search.find(edition(), self.query)
         return self.results.ids
+
+    def get_queryset(self):
+        # Never kept: readers' words are countless, and would push out what pages share.
+        return self.listing()
 
     def paginate_queryset(self, ids, page_size):
         number = page_number(self.request)
