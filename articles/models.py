@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -1359,6 +1359,68 @@ class PreviewLink(models.Model):
             return
         now = timezone.now()
         cls.objects.filter(article=story, expires_at__gt=now).update(expires_at=now)
+
+
+def reading_hour(moment=None):
+    """The hour a reading is counted in, by its first moment (UTC)."""
+    moment = moment or timezone.now()
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+# «The last 24 hours» of the most-read list: the hour under way and the 23 before it.
+READING_DAY = timedelta(hours=24)
+
+
+class ReadingQuerySet(models.QuerySet):
+    def last_day(self, now=None):
+        return self.filter(hour__gt=reading_hour(now) - READING_DAY)
+
+
+class Reading(models.Model):
+    """
+    How many times a story was read in one hour, as the story page's beacon
+    counts it (articles/readings.py). The story's own row is never
+    written for a reading: its page is cached, and a hot story would queue every
+    reader behind one row lock. No reader is recorded, only the count.
+    """
+
+    story = models.ForeignKey(
+        Article, verbose_name=_("story"), on_delete=models.CASCADE, related_name="readings"
+    )
+    hour = models.DateTimeField(
+        _("hour"), help_text=_("Readings from this moment on, for an hour.")
+    )
+    count = models.PositiveIntegerField(_("readings"), default=0)
+
+    objects = ReadingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-hour", "story"]
+        verbose_name = _("readings in an hour")
+        verbose_name_plural = _("readings by the hour")
+        constraints = [
+            models.UniqueConstraint(fields=["story", "hour"], name="reading_story_hour_unique"),
+        ]
+        # The most-read list reads the day's rows by their hour. The count is in no
+        # index, so that adding a reading rewrites one row and no index entry.
+        indexes = [models.Index(fields=["hour"], name="reading_hour_idx")]
+
+    def __str__(self):
+        return f"{self.story_id}: {self.hour:%Y-%m-%d %H}:00 UTC, {self.count}"
+
+    @classmethod
+    def add(cls, story_id, hour, count=1):
+        """Add readings to a story's hour: one UPDATE, and an INSERT for the hour's first."""
+        rows = cls.objects.filter(story_id=story_id, hour=hour)
+        if rows.update(count=F("count") + count):
+            return
+        try:
+            with transaction.atomic():
+                cls.objects.create(story_id=story_id, hour=hour, count=count)
+        except IntegrityError:
+            # Another request counted the hour's first reading at the same moment
+            # (or the story was deleted just now: then there is nothing to add to).
+            rows.update(count=F("count") + count)
 
 
 # What a working copy carries: the story's content. The edition, the translation

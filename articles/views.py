@@ -3,12 +3,14 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.db.models.expressions import RawSQL
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from articles import fragments, previews, search
+from articles import fragments, previews, readings, search
 from articles.body import photos_in_body
 from articles.models import (
     LINK_FIELDS,
@@ -324,3 +326,21 @@ def preview_link(request, token):
     if link is None:
         raise Http404("This preview link does not exist, has expired or was revoked.")
     return previews.render_preview(request, link.article)
+
+
+@never_cache
+@require_safe
+def reading(request, pk):
+    """
+    The story page's beacon (articles/readings.py): a reader's browser asking
+    for it is one reading of a published story. The answer is empty (204) and
+    kept by no cache, whoever asks; an id that is no published story's (a
+    draft, a scheduled one, garbage) answers 404 and counts nothing.
+    """
+    if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
+        return HttpResponse(status=404)
+    if not Article.objects.published().filter(pk=int(pk)).exists():
+        return HttpResponse(status=404)
+    if request.method == "GET" and readings.is_a_reading(request):
+        readings.count(int(pk))
+    return HttpResponse(status=204)
