@@ -8,6 +8,7 @@ what it shows. Each worker keeps its own; none is shared or retired by hand.
 """
 
 import threading
+import time
 from collections import OrderedDict, defaultdict
 
 from django.utils.translation import get_language
@@ -245,3 +246,34 @@ def sections_of(request):
 def latest_of(request):
     """The edition's latest stories, for the rail."""
     return per_state(request, edition_latest)
+
+
+# The most-read list changes with every reading, not with the site's state: each
+# process reads it again every few minutes, and at once after a change readers
+# can see (a story taken down leaves the list with it). A page kept in the page
+# cache shows it as it was when the page was made.
+MOST_READ_LENGTH = 5
+MOST_READ_SECONDS = 300
+_MOST_READ = {}
+
+
+def most_read_of(request, section=None):
+    """The edition's (or one of its sections') most read stories of the last 24 hours."""
+    memo = request.__dict__.setdefault("_most_read", {})
+    asked = section.pk if section is not None else None
+    if asked not in memo:
+        state = getattr(request, "site_state", None) or recent_state()
+        moment = (state.token, int(time.time() // MOST_READ_SECONDS))
+        key = (*moment, get_language(), asked)
+        value = _MOST_READ.get(key)
+        if value is None:
+            if any(tuple(known[:2]) != moment for known in list(_MOST_READ)):
+                _MOST_READ.clear()  # an older state's or an earlier moment's
+            from articles.models import Article
+
+            stories = Article.objects.published().in_language()
+            if section is not None:
+                stories = stories.in_section(section)
+            value = _MOST_READ[key] = stories.most_read(MOST_READ_LENGTH)
+        memo[asked] = value
+    return memo[asked]

@@ -141,7 +141,11 @@ class SectionView(StoryListView):
         return edition().in_section(self.owner).newest_ids()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(current_section=self.owner, **kwargs)
+        # The rail's most read are the section's own.
+        most_read = fragments.most_read_of(self.request, self.owner)
+        return super().get_context_data(
+            current_section=self.owner, most_read=most_read, most_read_in=self.owner, **kwargs
+        )
 
 
 class TagView(StoryListView):
