@@ -98,6 +98,11 @@ def test_the_story_page_carries_one_beacon_with_its_id_and_no_script(client):
     assert page.xpath("//img[starts-with(@src, '/read/')]/@src") == [f"/read/{kazakh.pk}/"]
 
 
+def test_crawlers_are_asked_to_leave_the_beacon_alone(client):
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    assert "Disallow: /read/" in lines
+
+
 def test_a_readers_browser_counts_one_reading_into_the_hour(client):
     story = make_article()
     for _ in range(3):
