@@ -68,6 +68,10 @@ def is_a_reading(request):
     for header, value in SPECULATIVE.items():
         if value in request.headers.get(header, "").lower():
             return False
+    # A browser says what the request is for: the page's image, not a visit to
+    # the beacon's address typed or followed in a tab.
+    if request.headers.get("Sec-Fetch-Dest", "image") != "image":
+        return False
     # The newsroom's own, signed in: only staff have a session on this site.
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 

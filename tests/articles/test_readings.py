@@ -105,8 +105,8 @@ def test_crawlers_are_asked_to_leave_the_beacon_alone(client):
 
 def test_a_readers_browser_counts_one_reading_into_the_hour(client):
     story = make_article()
-    for _ in range(3):
-        response = read(client, story)
+    for headers in [{}, {"Sec-Fetch-Dest": "image"}, {"Sec-Fetch-Site": "same-origin"}]:
+        response = read(client, story, **headers)
         assert response.status_code == 204 and response.content == b""
         assert "no-store" in response["Cache-Control"]
         assert not response.cookies and not response.has_header("Set-Cookie")
@@ -162,6 +162,9 @@ def test_robots_previews_and_tools_are_not_readers(client, agent):
         {"Purpose": "prefetch"},
         {"X-Moz": "prefetch"},
         {"X-Purpose": "preview"},
+        # The beacon's address opened in a tab, or fetched by a page's script.
+        {"Sec-Fetch-Dest": "document"},
+        {"Sec-Fetch-Dest": "empty"},
     ],
 )
 def test_a_page_loaded_ahead_of_being_looked_at_is_not_read(client, headers):
