@@ -8,6 +8,7 @@ what it shows. Each worker keeps its own; none is shared or retired by hand.
 """
 
 import threading
+import time
 from collections import OrderedDict, defaultdict
 
 from django.utils.translation import get_language
@@ -261,3 +262,30 @@ def sections_of(request):
 def latest_of(request):
     """The edition's latest stories, for the rail."""
     return per_state(request, edition_latest)
+
+
+# The most-read list changes with every reading, not with the site's state: each
+# process reads it again every few minutes, and at once after a change readers
+# can see (a story taken down leaves the list with it). A page kept in the page
+# cache shows it as it was when the page was made.
+MOST_READ_LENGTH = 5
+MOST_READ_SECONDS = 300
+
+
+def most_read_moment():
+    """Which few minutes it is: what the most-read list, and what shows it, are kept for."""
+    return int(time.time() // MOST_READ_SECONDS)
+
+
+def most_read_of(request, section=None):
+    """The edition's (or one of its sections') most read stories of the last 24 hours."""
+    from articles.models import Article
+
+    def most_read():
+        stories = Article.objects.published().in_language()
+        if section is not None:
+            stories = stories.in_section(section)
+        return stories.most_read(MOST_READ_LENGTH)
+
+    asked = section.pk if section is not None else None
+    return by_state(request, ("most read", most_read_moment(), asked), most_read)

@@ -3,12 +3,14 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.db.models.expressions import RawSQL
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from articles import fragments, previews, search
+from articles import fragments, previews, readings, search
 from articles.body import photos_in_body
 from articles.models import (
     LINK_FIELDS,
@@ -154,7 +156,11 @@ class SectionView(StoryListView):
         return edition().in_section(self.owner).newest_ids()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(current_section=self.owner, **kwargs)
+        # The rail's most read are the section's own.
+        most_read = fragments.most_read_of(self.request, self.owner)
+        return super().get_context_data(
+            current_section=self.owner, most_read=most_read, most_read_in=self.owner, **kwargs
+        )
 
 
 class TagView(StoryListView):
@@ -365,3 +371,21 @@ def preview_link(request, token):
     if link is None:
         raise Http404("This preview link does not exist, has expired or was revoked.")
     return previews.render_preview(request, link.article)
+
+
+@never_cache
+@require_safe
+def reading(request, pk):
+    """
+    The story page's beacon (articles/readings.py): a reader's browser asking
+    for it is one reading of a published story. The answer is empty (204) and
+    kept by no cache, whoever asks; an id that is no published story's (a
+    draft, a scheduled one, garbage) answers 404 and counts nothing.
+    """
+    if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
+        return HttpResponse(status=404)
+    if not Article.objects.published().filter(pk=int(pk)).exists():
+        return HttpResponse(status=404)
+    if request.method == "GET" and readings.is_a_reading(request):
+        readings.count(int(pk))
+    return HttpResponse(status=204)
