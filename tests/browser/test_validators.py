@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.utils.translation import get_language_from_path
 
-from articles.models import Article, Tag, author_pages
+from articles.models import Article, Reading, Tag, author_pages, reading_hour
 from newsroom.models import Author
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,6 +41,9 @@ def require(path, how):
 def public_pages(live_server):
     """One page of every kind, in every edition, from the demo newsroom."""
     call_command("load_demo", "--no-editor", verbosity=0)
+    # Readings, so that every rail shows its most read too.
+    for rank, story in enumerate(Article.objects.published().order_by("-published_at")[:12]):
+        Reading.add(story.pk, reading_hour(), 50 - rank)
     pages = []
     for language in ("ru", "kk", "en"):
         prefix = "" if language == "ru" else f"/{language}"
@@ -69,6 +72,8 @@ def test_every_public_page_is_valid_html(public_pages, client, tmp_path):
     for number, (_base, path) in enumerate(public_pages):
         response = client.get(path)
         assert response.status_code in {200, 404}, path
+        if path == "/":
+            assert b"most-read-list" in response.content, "the rail's most read is checked too"
         file = tmp_path / f"page-{number}.html"
         file.write_bytes(response.content)
         files.append((file, path))
