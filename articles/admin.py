@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from reversion.admin import VersionAdmin
 from taggit.models import Tag as TaggitTag
 
@@ -94,6 +95,37 @@ class PreviewLinkInline(admin.TabularInline):
         if not preview_link.pk:
             return _("appears after saving")
         return format_html('<a href="{0}">{0}</a>', preview_link.get_absolute_url())
+
+
+# The text editor's buttons and block menu, by the names the editor gives its items: the
+# package titles them in English only (articles/static/articles/admin/desk-editor.js).
+EDITOR_TITLES = {
+    "paragraph": pgettext_lazy("text editor", "Paragraph"),
+    "heading2": pgettext_lazy("text editor", "Subheading"),
+    "heading3": pgettext_lazy("text editor", "Smaller subheading"),
+    "bulletList": pgettext_lazy("text editor", "Bulleted list"),
+    "orderedList": pgettext_lazy("text editor", "Numbered list"),
+    "blockquote": pgettext_lazy("text editor", "Quotation"),
+    "figure": _("Insert a photo from the library"),
+    "bold": pgettext_lazy("text editor", "Bold"),
+    "italic": pgettext_lazy("text editor", "Italic"),
+    "link": pgettext_lazy("text editor", "Link: select the words first"),
+    "unlink": pgettext_lazy("text editor", "Remove the link"),
+    "history:undo": pgettext_lazy("text editor", "Undo"),
+    "history:redo": pgettext_lazy("text editor", "Redo"),
+}
+
+
+def editor_config(extensions):
+    """The story editor's extensions, with the desk's toolbar: our words, the library's button."""
+    toolbar = {
+        "titles": EDITOR_TITLES,
+        "library": {
+            "lookupUrl": reverse("admin:media_photo_changelist"),
+            "embedUrl": reverse("admin:media_photo_embed", args=[0]),
+        },
+    }
+    return {"extensions": {**extensions, "DeskToolbar": toolbar}}
 
 
 def can_publish(user):
@@ -371,6 +403,11 @@ class ArticleAdmin(DeskWordsAdmin, SafeSaveAdmin, TolerantAutocompleteAdmin, Ver
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         return get_object_or_404(self.get_queryset(request), pk=_int(pk))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["config"] = editor_config(db_field.config["extensions"])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "translation_of":
