@@ -1,3 +1,5 @@
+import re
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
@@ -139,6 +141,10 @@ PUBLISH_CHANGES = "_publish_changes"
 # Hidden fields that keep a save safe (ArticleForm._refuse_stale_save), not content.
 BOOKKEEPING = {"edit_lock", "opened_at"}
 
+READ_ALSO_REFUSED = _(
+    "Read also: choose published stories in this story's language, other than this story."
+)
+
 
 class ArticleForm(forms.ModelForm):
     """The story form, which knows who is saving: only editors publish."""
@@ -158,11 +164,24 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["edit_lock"].initial = self.instance.edit_token
         self.fields["opened_at"].initial = timezone.now().isoformat()
+        if "related_stories" in self.fields:
+            self._limit_read_also(self.fields["related_stories"])
         if "status" in self.fields and not can_publish(self.user):
             allowed = {Article.Status.DRAFT, Article.Status.REVIEW}
             self.fields["status"].choices = [
                 (value, label) for value, label in Article.Status.choices if value in allowed
             ]
+
+    def _limit_read_also(self, field):
+        story = self.instance.copy_of if self.instance.is_working_copy else self.instance
+        field.queryset = field.queryset.exclude(
+            pk__in=[pk for pk in (story.pk, self.instance.pk) if pk]
+        )
+        field.error_messages["invalid_choice"] = READ_ALSO_REFUSED
+        # The lookup is told which story and which edition (read-also.js sends them);
+        # the language box, where the form has one, is read at the moment of looking.
+        select = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
+        select.attrs.update({"data-story": story.pk or "", "data-language": story.language})
 
     @property
     def changed_data(self):
@@ -179,6 +198,7 @@ class ArticleForm(forms.ModelForm):
             self._refuse_stale_save()
         if self.instance.is_working_copy:
             self._clean_changes()
+        self._clean_read_also()
         if is_live(self.instance) and "title" in self.data:
             # Opened before its scheduled moment came: the content it posts would be lost.
             raise ValidationError(
@@ -190,6 +210,13 @@ class ArticleForm(forms.ModelForm):
                 code="went-live",
             )
         return cleaned_data
+
+    def _clean_read_also(self):
+        # The edition is the one posted with the form (a copy's is its story's).
+        language = self.cleaned_data.get("language", self.instance.language)
+        chosen = self.cleaned_data.get("related_stories")
+        if language and chosen is not None and chosen.exclude(language=language).exists():
+            self.add_error("related_stories", READ_ALSO_REFUSED)
 
     def _clean_changes(self):
         # The copy's content is checked as published content when it is to go live.
@@ -341,6 +368,7 @@ class ArticleAdmin(DeskWordsAdmin, SafeSaveAdmin, TolerantAutocompleteAdmin, Ver
 
     class Media:
         css = {"all": ["articles/admin/articles.css"]}
+        js = ["articles/admin/read-also.js"]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -365,6 +393,11 @@ class ArticleAdmin(DeskWordsAdmin, SafeSaveAdmin, TolerantAutocompleteAdmin, Ver
     def get_queryset(self, request):
         stories = super().get_queryset(request).prefetch_related("bylines__author")
         if _is_autocomplete(request):
+            if request.GET.get("field_name") == "related_stories":
+                return stories.linkable_by(request.user).read_also(
+                    language=request.GET.get("language") or None,
+                    story_ids=[_id(request.GET.get("story"))],
+                )
             # Working copies are never linked to: the story is.
             return stories.linkable_by(request.user).stories()
         if _url_name(request) == "articles_article_changelist":
@@ -416,7 +449,8 @@ class ArticleAdmin(DeskWordsAdmin, SafeSaveAdmin, TolerantAutocompleteAdmin, Ver
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "related_stories":
-            kwargs["queryset"] = Article.objects.linkable_by(request.user).stories()
+            # ArticleForm leaves out the story itself and checks the edition.
+            kwargs["queryset"] = Article.objects.linkable_by(request.user).read_also()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # Restoring: content comes back, publication stays as it is now.
@@ -795,6 +829,11 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _id(value):
+    """A database id from a lookup's address, or None: digits only, as many as an id has."""
+    return int(value) if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 def _is_autocomplete(request):

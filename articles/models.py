@@ -414,6 +414,14 @@ class ArticleQuerySet(StoryStateQuerySet):
     def in_section(self, section):
         return self.filter(section=section)
 
+    def read_also(self, language=None, story_ids=()):
+        """
+        What «read also» may offer: published stories of the edition (a reader of one
+        edition is sent to no other), never working copies, never the story itself.
+        """
+        stories = self.published().stories().exclude(pk__in=[pk for pk in story_ids if pk])
+        return stories if language is None else stories.filter(language=language)
+
     def photographers(self):
         """Authors credited for a photo these stories show, lead or in the text: credits link."""
         shows = models.Q(models.Exists(self.filter(lead_photo=models.OuterRef("pk")))) | models.Q(
