@@ -21,6 +21,7 @@ from taggit.models import Tag as TaggitTag
 
 from articles import previews, revisions
 from articles.models import Article, Byline, PreviewLink, Section, Tag, WorkingSave
+from media.forms import PhotoPicker
 from newsroom import audit
 from newsroom.models import AuditEvent
 from newsroom.slugs import SlugInput
@@ -443,6 +444,8 @@ class ArticleAdmin(DeskWordsAdmin, SafeSaveAdmin, TolerantAutocompleteAdmin, Ver
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lead_photo":
+            kwargs["widget"] = PhotoPicker(db_field, self.admin_site, using=kwargs.get("using"))
         if db_field.name == "translation_of":
             kwargs["queryset"] = Article.objects.linkable_by(request.user).stories()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -3,8 +3,9 @@
 import pytest
 
 from articles.models import Article
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_reader_and_editor import choose_in_autocomplete
-from tests.factories import make_photo, make_section, make_staff
+from tests.factories import make_article, make_photo, make_section, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,6 +59,9 @@ def test_the_text_editor_speaks_russian_and_its_image_button_opens_the_library(
     make_staff("aigerim", "Editors", "Айгерим Нұрланқызы")
     make_section("Общество")
     make_photo(description="Читальный зал после ремонта", alt_text="Читальный зал")
+    make_article("Вчерашний выпуск")
+    make_article("Кешегі шығарылым", language="kk")
+    make_article("Черновик выпуска", published=False)
     sign_in(page, live_server, "aigerim")
     page.goto(live_server.url + "/admin/articles/article/add/")
     toolbar = page.locator(".field-body .prose-menubar").first
@@ -106,8 +110,30 @@ def test_the_text_editor_speaks_russian_and_its_image_button_opens_the_library(
     expect(figure.locator("figcaption")).to_have_text("Читальный зал после ремонта")
     screenshot("photo-inserted")
     choose_in_autocomplete(page, page.locator("#bylines-0"), "Айгерим")
+
+    # The lead photo is picked by sight: thumbnails in the answers and in the box.
+    answers = page.locator(".select2-container--open .select2-results__option")
+    page.locator(".field-lead_photo .select2-selection").click()
+    expect(answers.filter(has_text="Читальный зал").locator("img")).to_be_visible()
+    screenshot("lead-photo-picker")
+    answers.filter(has_text="Читальный зал").click()
+    expect(page.locator(".field-lead_photo .select2-selection__rendered img")).to_be_visible()
+    page.locator(".field-lead_photo").screenshot(path=str(SCREENSHOTS / "lead-photo-chosen.png"))
+
+    # «Read also» offers the published stories of the edition chosen in the form.
+    page.locator(".field-related_stories .select2-selection").click()
+    expect(answers).to_have_text(["Вчерашний выпуск"])
+    page.keyboard.press("Escape")
+    page.select_option("#id_language", "kk")
+    page.locator(".field-related_stories .select2-selection").click()
+    expect(answers).to_have_text(["Кешегі шығарылым"])
+    page.keyboard.press("Escape")
+    page.select_option("#id_language", "ru")
+    choose_in_autocomplete(page, page.locator(".field-related_stories"), "Вчерашний")
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     story = Article.objects.get(title="Библиотека открыла читальный зал после ремонта")
     assert story.body_photos.count() == 1
     assert 'data-file="' in story.body and "Ремонт шёл полгода." in story.body
+    assert story.lead_photo.description == "Читальный зал после ремонта"
+    assert [related.title for related in story.related_stories.all()] == ["Вчерашний выпуск"]
