@@ -398,9 +398,9 @@ def cacheable_request(request):
 
 
 # Files, not pages: served by WhiteNoise, the web server or the rendition maker;
-# and the read API, which keeps its answers itself, after a client's key and rate
-# limit are checked (api/views.py).
-NOT_PAGES = (settings.STATIC_URL, settings.MEDIA_URL, "/img/", "/api/")
+# the read API, which keeps its answers itself, after a client's key and rate
+# limit are checked (api/views.py); and the readings' beacon, never kept by anyone.
+NOT_PAGES = (settings.STATIC_URL, settings.MEDIA_URL, "/img/", "/api/", "/read/")
 
 
 def reader_page(view):
@@ -533,8 +533,9 @@ def has_page(author_id):
 
 
 # Saving these changes nothing a reader sees: renditions are made for pages
-# that already link to their maker, share links are for people with the link.
-NOT_CONTENT = {"Rendition", "PreviewLink", "User"}
+# that already link to their maker, share links are for people with the link,
+# and readings change the most-read list on its own clock (articles/fragments.py).
+NOT_CONTENT = {"Rendition", "PreviewLink", "User", "Reading"}
 WATCHED_APPS = {"articles", "media", "newsroom"}
 
 

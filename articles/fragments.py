@@ -8,6 +8,7 @@ what it shows. Each worker keeps its own; none is shared or retired by hand.
 """
 
 import threading
+import time
 from collections import OrderedDict, defaultdict
 
 from django.utils.translation import get_language
@@ -47,6 +48,10 @@ class Memo:
     def get_or_make(self, key, make):
         value = self.get(key)
         return self.put(key, make()) if value is None else value
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
 
 
 class Parts:
@@ -196,12 +201,32 @@ def cards_by_id(ids):
 
 
 # What every page of an edition shows beside its own content (its sections,
-# its latest stories), as of a state of the site (articles/caching.py): a
-# change to a section, a story that appears or goes (scheduled ones at their
-# moment too), an edit readers see, and midnight draw a new state, so this
-# process reads them again only then.
-_EDITION_BY_STATE = {}
+# its latest stories, the links around a story), as of a state of the site
+# (articles/caching.py): a change to a section, a story that appears or goes
+# (scheduled ones at their moment too), an edit readers see, and midnight draw
+# a new state, so this process reads and draws them again only then. Entries
+# of older states are never asked for again and age out.
+BY_STATE = Memo(size=2000)
 RAIL_LENGTH = 10
+
+
+def state_of(request):
+    # Readers' pages know the state already; others (search, previews) ask for it.
+    return getattr(request, "site_state", None) or recent_state()
+
+
+_newest_state = [None]
+
+
+def by_state(request, key, make):
+    """``make()``, once per state of the site, edition and key in this process."""
+    state = state_of(request)
+    newest = _newest_state[0]
+    if newest is None or state.changed_at > newest.changed_at:
+        # What older states showed is never asked for again: their memory back at once.
+        BY_STATE.clear()
+        _newest_state[0] = state
+    return BY_STATE.get_or_make((state.token, get_language(), *key), make)
 
 
 def edition_sections():
@@ -225,15 +250,7 @@ def per_state(request, make):
     """
     memo = request.__dict__.setdefault("_per_state", {})
     if make not in memo:
-        # Readers' pages know the state already; others (search, previews) ask for it.
-        state = getattr(request, "site_state", None) or recent_state()
-        key = (state.token, get_language(), make.__name__)
-        value = _EDITION_BY_STATE.get(key)
-        if value is None:
-            if not any(token == state.token for token, *_rest in list(_EDITION_BY_STATE)):
-                _EDITION_BY_STATE.clear()  # an older state's: never asked for again
-            value = _EDITION_BY_STATE[key] = make()
-        memo[make] = value
+        memo[make] = by_state(request, (make.__name__,), make)
     return memo[make]
 
 
@@ -245,3 +262,30 @@ def sections_of(request):
 def latest_of(request):
     """The edition's latest stories, for the rail."""
     return per_state(request, edition_latest)
+
+
+# The most-read list changes with every reading, not with the site's state: each
+# process reads it again every few minutes, and at once after a change readers
+# can see (a story taken down leaves the list with it). A page kept in the page
+# cache shows it as it was when the page was made.
+MOST_READ_LENGTH = 5
+MOST_READ_SECONDS = 300
+
+
+def most_read_moment():
+    """Which few minutes it is: what the most-read list, and what shows it, are kept for."""
+    return int(time.time() // MOST_READ_SECONDS)
+
+
+def most_read_of(request, section=None):
+    """The edition's (or one of its sections') most read stories of the last 24 hours."""
+    from articles.models import Article
+
+    def most_read():
+        stories = Article.objects.published().in_language()
+        if section is not None:
+            stories = stories.in_section(section)
+        return stories.most_read(MOST_READ_LENGTH)
+
+    asked = section.pk if section is not None else None
+    return by_state(request, ("most read", most_read_moment(), asked), most_read)

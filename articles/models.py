@@ -8,7 +8,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -404,6 +405,8 @@ class TypedOrderTaggableManager(TaggableManager):
 LINK_FIELDS = [
     "title", "slug", "language", "published_at", "section__slug", "section__name",
     "section__name_kk", "section__name_en", "section_id",
+    # Which version and which event: what kept parts of a page are known by.
+    "edit_token", "translation_of_id",
 ]  # fmt: skip
 
 
@@ -503,14 +506,44 @@ class ArticleQuerySet(StoryStateQuerySet):
     def as_links(self, count):
         """
         The newest ``count`` as links (headline, time, section, address): their
-        ids from the index, as a subquery of the query for the rows.
+        ids from the index, as a subquery of the query for the rows. ``None``:
+        these stories as links, whichever they are.
         """
-        return (
-            self.filter(pk__in=self.newest_ids()[:count])
-            .select_related("section")
-            .only(*LINK_FIELDS)
-            .order_by("-published_at", "-pk")
+        stories = self if count is None else self.filter(pk__in=self.newest_ids()[:count])
+        return stories.select_related("section").only(*LINK_FIELDS).order_by("-published_at", "-pk")
+
+    def most_read(self, count, *, now=None):
+        """
+        The ``count`` of these stories read most in the last 24 hours, as links,
+        most read first. The hourly counts of the day are read by their hour's
+        index and each probes its story by id: the cost follows how many stories
+        were read that day, never the size of the archive.
+        """
+        ranked = list(
+            Reading.objects.last_day(now)
+            .filter(story__in=self.values("pk"))
+            .values("story")
+            .annotate(reads=Sum("count"))
+            .order_by("-reads", "-story")
+            .values_list("story", flat=True)[:count]
         )
+        if not ranked:
+            return []
+        rows = self.filter(pk__in=ranked).select_related("section").only(*LINK_FIELDS)
+        by_id = {story.pk: story for story in rows}
+        return [by_id[pk] for pk in ranked if pk in by_id]
+
+    def with_reads_last_day(self, now=None):
+        """Each story's readings in the last 24 hours, as ``reads_last_day``: by its own hours."""
+        day = (
+            Reading.objects.last_day(now)
+            .filter(story=OuterRef("pk"))
+            .order_by()
+            .values("story")
+            .annotate(reads=Sum("count"))
+            .values("reads")
+        )
+        return self.annotate(reads_last_day=Coalesce(Subquery(day[:1]), 0))
 
     def top_story_id(self):
         """The newest story editors marked as the top one, else the newest of all."""
@@ -1395,6 +1428,68 @@ class PreviewLink(models.Model):
             return
         now = timezone.now()
         cls.objects.filter(article=story, expires_at__gt=now).update(expires_at=now)
+
+
+def reading_hour(moment=None):
+    """The hour a reading is counted in, by its first moment (UTC)."""
+    moment = moment or timezone.now()
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+# «The last 24 hours» of the most-read list: the hour under way and the 23 before it.
+READING_DAY = timedelta(hours=24)
+
+
+class ReadingQuerySet(models.QuerySet):
+    def last_day(self, now=None):
+        return self.filter(hour__gt=reading_hour(now) - READING_DAY)
+
+
+class Reading(models.Model):
+    """
+    How many times a story was read in one hour, as the story page's beacon
+    counts it (articles/readings.py). The story's own row is never
+    written for a reading: its page is cached, and a hot story would queue every
+    reader behind one row lock. No reader is recorded, only the count.
+    """
+
+    story = models.ForeignKey(
+        Article, verbose_name=_("story"), on_delete=models.CASCADE, related_name="readings"
+    )
+    hour = models.DateTimeField(
+        _("hour"), help_text=_("Readings from this moment on, for an hour.")
+    )
+    count = models.PositiveIntegerField(_("readings"), default=0)
+
+    objects = ReadingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-hour", "story"]
+        verbose_name = _("readings in an hour")
+        verbose_name_plural = _("readings by the hour")
+        constraints = [
+            models.UniqueConstraint(fields=["story", "hour"], name="reading_story_hour_unique"),
+        ]
+        # The most-read list reads the day's rows by their hour. The count is in no
+        # index, so that adding a reading rewrites one row and no index entry.
+        indexes = [models.Index(fields=["hour"], name="reading_hour_idx")]
+
+    def __str__(self):
+        return f"{self.story_id}: {self.hour:%Y-%m-%d %H}:00 UTC, {self.count}"
+
+    @classmethod
+    def add(cls, story_id, hour, count=1):
+        """Add readings to a story's hour: one UPDATE, and an INSERT for the hour's first."""
+        rows = cls.objects.filter(story_id=story_id, hour=hour)
+        if rows.update(count=F("count") + count):
+            return
+        try:
+            with transaction.atomic():
+                cls.objects.create(story_id=story_id, hour=hour, count=count)
+        except IntegrityError:
+            # Another request counted the hour's first reading at the same moment
+            # (or the story was deleted just now: then there is nothing to add to).
+            rows.update(count=F("count") + count)
 
 
 # What a working copy carries: the story's content. The edition, the translation

@@ -227,6 +227,9 @@ def robots_txt(request):
                 f"Disallow: {reverse('articles:search')}",
                 f"Disallow: {reverse('articles:front-page')}preview/",
             ]
+    # The readings' beacon, one address for every edition: a crawler's request is
+    # no reading (a renderer that loads a page's images would ask for it).
+    lines.append(f"Disallow: {reverse('reading', args=['0']).removesuffix('0/')}")
     lines += ["", f"Sitemap: {absolute(reverse('sitemap-index'))}"]
     if has_news():
         lines.append(f"Sitemap: {absolute(reverse('sitemap-news'))}")

@@ -3,12 +3,14 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.db.models.expressions import RawSQL
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from articles import fragments, previews, search
+from articles import fragments, previews, readings, search
 from articles.body import photos_in_body
 from articles.models import (
     LINK_FIELDS,
@@ -46,8 +48,15 @@ class FrontPageView(TemplateView):
     template_name = "articles/front_page.html"
 
     def get_context_data(self, **kwargs):
-        stories = edition().front_page(
-            fragments.sections_of(self.request), LATEST_ON_FRONT_PAGE, STORIES_PER_SECTION_BLOCK
+        # Everything on it changes only with the site's state: read once a state.
+        stories = fragments.by_state(
+            self.request,
+            ("front-page",),
+            lambda: edition().front_page(
+                fragments.sections_of(self.request),
+                LATEST_ON_FRONT_PAGE,
+                STORIES_PER_SECTION_BLOCK,
+            ),
         )
         return super().get_context_data(**stories, **kwargs)
 
@@ -114,18 +123,26 @@ class StoryListView(ListView):
         raise NotImplementedError
 
     def get_queryset(self):
-        return self.listing()
-
-    def paginate_queryset(self, ids, page_size):
+        # What a list's page shows changes only with the site's state: found once a state.
         number = page_number(self.request)
+        key = ("list", type(self).__name__, self.kwargs.get("slug"), number)
+        self.owner, self.page = fragments.by_state(
+            self.request, key, lambda: self.find_page(number, self.paginate_by)
+        )
+        return self.page.object_list
+
+    def find_page(self, number, page_size):
+        ids = self.listing()
         offset = (number - 1) * page_size
         page_ids = list(dict.fromkeys(ids[offset : offset + page_size + 1]))
         if number > 1 and not page_ids:
             raise Http404("No such page.")
         by_id = fragments.cards_by_id(page_ids[:page_size])
         stories = [by_id[pk] for pk in page_ids[:page_size] if by_id.get(pk)]
-        page = StoryPage(number, stories, has_next=len(page_ids) > page_size)
-        return None, page, page.object_list, page.has_other_pages()
+        return self.owner, StoryPage(number, stories, has_next=len(page_ids) > page_size)
+
+    def paginate_queryset(self, stories, page_size):
+        return None, self.page, stories, self.page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(owner=self.owner, **kwargs)
@@ -139,7 +156,11 @@ class SectionView(StoryListView):
         return edition().in_section(self.owner).newest_ids()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(current_section=self.owner, **kwargs)
+        # The rail's most read are the section's own.
+        most_read = fragments.most_read_of(self.request, self.owner)
+        return super().get_context_data(
+            current_section=self.owner, most_read=most_read, most_read_in=self.owner, **kwargs
+        )
 
 
 class TagView(StoryListView):
@@ -162,15 +183,18 @@ class AuthorView(StoryListView):
         return Byline.objects.published().in_language().filter(author=self.owner).newest_story_ids()
 
     def get_context_data(self, **kwargs):
+        photos = fragments.by_state(self.request, ("photos by", self.owner.pk), self.photos)
+        return super().get_context_data(photos=photos, **kwargs)
+
+    def photos(self):
         # A photographer's photos, but only those readers have already seen in a story:
         # the newest of theirs first, each checked for one published story.
-        photos = (
+        return list(
             Photo.objects.filter(creator_author=self.owner)
             .filter(Exists(Article.objects.published().filter(lead_photo=OuterRef("pk"))))
             .select_related("creator_author")
             .order_by("-created_at", "-pk")[:PHOTOS_ON_AUTHOR_PAGE]
         )
-        return super().get_context_data(photos=photos, **kwargs)
 
 
 class SearchView(StoryListView):
@@ -180,6 +204,10 @@ class SearchView(StoryListView):
         self.query = self.request.GET.get("q", "")[:500].strip()
         self.results = search.find(edition(), self.query)
         return self.results.ids
+
+    def get_queryset(self):
+        # Never kept: readers' words are countless, and would push out what pages share.
+        return self.listing()
 
     def paginate_queryset(self, ids, page_size):
         number = page_number(self.request)
@@ -198,12 +226,8 @@ class SearchView(StoryListView):
 def article_detail(request, section, pk, slug):
     # Read before the story's rows: parts made from older rows carry older versions.
     versions = fragments.STORY_PAGES.versions([pk])
-    article = get_object_or_404(
-        Article.objects.published()
-        .defer("body_text", "search_vector")
-        .select_related("section", "lead_photo__creator_author"),
-        pk=pk,
-    )
+    # What the page needs around its kept parts: a narrow row; the whole one only to draw them.
+    article = get_object_or_404(Article.objects.published().as_links(None), pk=pk)
     # The id is the story's identity; an old headline, section or edition still finds it.
     if (
         section != article.section.slug
@@ -213,6 +237,12 @@ def article_detail(request, section, pk, slug):
         return redirect(article, permanent=True)
     parts = fragments.STORY_PAGES.kept(article.pk, article.edit_token, versions)
     if parts is None:
+        article = get_object_or_404(
+            Article.objects.published()
+            .defer("body_text", "search_vector")
+            .select_related("section", "lead_photo__creator_author"),
+            pk=pk,
+        )
         # Drawn now: the story's bylines, tags and the editors' related stories.
         prefetch_related_objects(
             [article], Prefetch("bylines", queryset=Byline.objects.with_portraits()), "tags"
@@ -232,13 +262,30 @@ def article_detail(request, section, pk, slug):
     else:
         context = {"article": article, "current_section": article.section}
     context["story_parts"] = parts
-    context["related"], translations = read_also(article, parts.chosen_ids, parts.tag_ids)
-    context["translations"] = translations
-    context["editions"], context["translation_links"] = article.edition_links(translations)
+    # Other stories' appearing or going changes these: kept while the site's state holds.
+    context.update(
+        fragments.by_state(
+            request,
+            ("links around", article.pk, article.edit_token),
+            lambda: links_around(article, parts),
+        )
+    )
     context["og_locale"] = article.og_locale
     response = render(request, "articles/article_detail.html", context)
     fragments.STORY_PAGES.keep(article.pk, article.edit_token, parts)
     return response
+
+
+def links_around(article, parts):
+    """«Read also», the story's translations and the language switch that leads to them."""
+    related, translations = read_also(article, parts.chosen_ids, parts.tag_ids)
+    editions, translation_links = article.edition_links(translations)
+    return {
+        "related": related,
+        "translations": translations,
+        "editions": editions,
+        "translation_links": translation_links,
+    }
 
 
 READ_ALSO_TAGS = 3
@@ -277,7 +324,7 @@ def read_also(article, chosen_ids, tag_ids):
         Article.objects.published()
         .filter(Q(pk__in=candidates) | Q(pk__in=chosen_ids))
         .select_related("section")
-        .only(*LINK_FIELDS, "translation_of_id")
+        .only(*LINK_FIELDS)
         .order_by("-published_at", "-pk")
     )
     root = article.translation_of_id or article.pk
@@ -324,3 +371,21 @@ def preview_link(request, token):
     if link is None:
         raise Http404("This preview link does not exist, has expired or was revoked.")
     return previews.render_preview(request, link.article)
+
+
+@never_cache
+@require_safe
+def reading(request, pk):
+    """
+    The story page's beacon (articles/readings.py): a reader's browser asking
+    for it is one reading of a published story. The answer is empty (204) and
+    kept by no cache, whoever asks; an id that is no published story's (a
+    draft, a scheduled one, garbage) answers 404 and counts nothing.
+    """
+    if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
+        return HttpResponse(status=404)
+    if not Article.objects.published().filter(pk=int(pk)).exists():
+        return HttpResponse(status=404)
+    if request.method == "GET" and readings.is_a_reading(request):
+        readings.count(int(pk))
+    return HttpResponse(status=204)

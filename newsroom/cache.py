@@ -94,6 +94,42 @@ class SharedRedisCache(RedisCache):
             # the key again when they are back.
             self._cache.unreachable(error, None)
 
+    def tally(self, key, field, amount, *, keep_seconds):
+        """
+        Add ``amount`` to ``field`` of the hash ``key`` (HINCRBY), which Redis
+        keeps ``keep_seconds`` after its last change; one round trip. False
+        when Redis is away: the caller counts another way.
+        """
+        client = self._cache.get_client(write=True)
+        name = self.make_and_validate_key(key)
+        try:
+            with client.pipeline(transaction=False) as pipe:
+                pipe.hincrby(name, field, amount)
+                pipe.expire(name, keep_seconds)
+                pipe.execute()
+        except UNREACHABLE as error:
+            return self._cache.unreachable(error, False)
+        return True
+
+    def take_tallies(self, keys):
+        """
+        The hashes ``keys`` as {key: {field: count}}, each emptied in the same
+        step (one MULTI): a count added meanwhile lands in a new hash, never
+        lost between the reading and the emptying. Raises when Redis is away.
+        """
+        client = self._cache.get_client(write=True)
+        with client.pipeline(transaction=True) as pipe:
+            for key in keys:
+                name = self.make_and_validate_key(key)
+                pipe.hgetall(name)
+                pipe.delete(name)
+            answers = pipe.execute()
+        return {
+            key: {field.decode(): int(count) for field, count in found.items()}
+            for key, found in zip(keys, answers[::2], strict=True)
+            if found
+        }
+
     def watch(self, key, changed):
         """
         Call ``changed()`` in this process whenever any process notifies ``key``,

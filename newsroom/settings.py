@@ -15,6 +15,7 @@ The one settings module. The environment chooses; nothing here is secret.
     NEWSROOM_TASK_RETRY_SECONDS    the wait before its second try; each later wait doubles
     NEWSROOM_TASK_TIMEOUT_SECONDS  a task running longer than this lost its worker: it runs again
     NEWSROOM_FRONT_CACHE_DIR  nginx's proxy_cache_path on this machine, emptied on every change
+    NEWSROOM_READINGS_KEEP_DAYS  days of hourly reading counts kept (most read uses the last day)
     NEWSROOM_DB_POOL_SIZE   PostgreSQL connections each process may hold (0: no pool)
     NEWSROOM_DB_POOL_TIMEOUT  seconds a request waits for one before the 503 page
     FORWARDED_ALLOW_IPS     proxies (as for gunicorn) whose X-Forwarded-For names the client
@@ -443,6 +444,10 @@ NEWSROOM_FRONT_CACHE_DIR = os.environ.get("NEWSROOM_FRONT_CACHE_DIR", "")
 NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", 48))
 # The longest any share link may work, whatever date its maker asks for (a week).
 NEWSROOM_PREVIEW_LINK_MAX_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_MAX_HOURS", 168))
+
+# Readings of each story are kept by the hour (articles/readings.py) for this many
+# days, then pruned: the most-read list and the admin read the last 24 hours.
+NEWSROOM_READINGS_KEEP_DAYS = int(os.environ.get("NEWSROOM_READINGS_KEEP_DAYS", 30))
 
 TAGGIT_CASE_INSENSITIVE = True
 # Tags are typed separated by commas and shown back as typed: no quotes, no sorting.

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from articles import sitemaps
+from articles import views as articles_views
 from articles.caching import reader_page
 from newsroom import accounts, views
 from newsroom import admin as newsroom_admin
@@ -18,6 +19,8 @@ urlpatterns = [
     path("sitemap.xml", reader_page(sitemaps.index), name="sitemap-index"),
     path("sitemaps/news.xml", reader_page(sitemaps.news), name="sitemap-news"),
     path("sitemaps/<slug:section>.xml", reader_page(sitemaps.sitemap), name="sitemap"),
+    # A story page's beacon: each request a reader's browser makes is one reading.
+    path("read/<str:pk>/", articles_views.reading, name="reading"),
     path("", include("media.urls")),
     # Apps and partners read stories here; the edition is a parameter, not a prefix.
     path("api/v1/", include("api.urls")),

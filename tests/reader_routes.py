@@ -29,8 +29,10 @@ EXCLUDED = {
 #   share — a share link, found by its signed token
 #   file  — a photo's rendition, found by the photo's secret token
 #   text  — robots.txt, the API's index and schema
+#   beacon — a story's reading, counted: answers only for a published story
 ROUTES = {
     "robots-txt": "text",
+    "reading": "beacon",
     "sitemap-index": "list",
     "sitemap-news": "list",
     "sitemap": "list",

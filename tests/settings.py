@@ -47,3 +47,9 @@ NEWSROOM_EDITORS_NEED_2FA = False
 # Tests ask the API hundreds of times from one address; tests/api/test_clients.py sets
 # the limits it is about.
 NEWSROOM_API_RATE = NEWSROOM_API_PARTNER_RATE = "100000/min"
+
+# The live server answers a browser's requests at once, each in a thread of its own
+# (the page, its images, the readings' beacon), where a production worker answers one
+# at a time: a pooled connection for each, not a wait that ends in the 503 page.
+if "pool" in DATABASES["default"].get("OPTIONS", {}):  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["pool"]["max_size"] = 8  # noqa: F405

@@ -119,6 +119,37 @@ class KeptPart(template.Node):
         return parts.html[self.name]
 
 
+@register.tag
+def per_state(parser, token):
+    """
+    {% per_state "name" key… %}…{% endper_state %}: a part every page of an
+    edition shares (the sections, the rail), drawn once per state of the site
+    (articles/fragments.py) and key (the section being read, say) in this process.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "'\"" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError(
+            'per_state takes a quoted name, then keys: {% per_state "rail" %}'
+        )
+    nodelist = parser.parse(("endper_state",))
+    parser.delete_first_token()
+    keys = [parser.compile_filter(bit) for bit in bits[2:]]
+    return PerStatePart(bits[1][1:-1], keys, nodelist)
+
+
+class PerStatePart(template.Node):
+    def __init__(self, name, keys, nodelist):
+        self.name, self.keys, self.nodelist = name, keys, nodelist
+
+    def render(self, context):
+        request = context.get("request")
+        # A preview shows what readers do not see yet: never kept for them.
+        if request is None or context.get("preview"):
+            return self.nodelist.render(context)
+        key = ("html", self.name, *(str(key.resolve(context)) for key in self.keys))
+        return fragments.by_state(request, key, lambda: self.nodelist.render(context))
+
+
 @register.simple_tag
 def search_snippet(article, query):
     """Where the query's words appear in the story, marked with <mark>."""

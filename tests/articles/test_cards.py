@@ -31,8 +31,17 @@ def test_a_card_is_made_once_whichever_page_asks_again(client, made_cards):
     story = make_article("Карточка", authors=[author], lead_photo=make_photo(), tags=["МККК"])
     for _ in range(3):
         assert client.get("/tags/mkkk/").status_code == 200
-    # The first sight of a story notes what its card shows, so that the second
-    # can read their versions before its row: the second card made is kept.
+    # The tag's page is found once while the site does not change.
+    assert made_cards == [story.title]
+    # Another story appears: the page is found again, and the first sight of
+    # the card noted what it shows, so that now it reads their versions before
+    # its row: the card made now is kept.
+    make_article("Другая новость")
+    for _ in range(3):
+        assert client.get("/tags/mkkk/").status_code == 200
+    assert made_cards == [story.title] * 2
+    make_article("Третья новость")
+    assert client.get("/tags/mkkk/").status_code == 200
     assert made_cards == [story.title] * 2
     # The author's page shows the same card (with its rubric, as on the tag's page).
     assert client.get(author.get_absolute_url()).status_code == 200

@@ -92,8 +92,9 @@ def test_front_page_query_budget_does_not_grow_with_stories(
     fill(count, section=make_section())
     # navigation + the top story's id (the newest marked one and the newest, in
     # one query) + the latest ids + each section's latest ids (one query of one
-    # part a section) + the stories' edit tokens + their rows + bylines = 7
-    with django_assert_max_num_queries(7):
+    # part a section) + the stories' edit tokens + their rows + bylines + the
+    # rail's most read (the day's readings ranked; none read, no rows) = 8
+    with django_assert_max_num_queries(8):
         assert client.get("/").status_code == 200
     client.get("/")
     # every card kept: the ids, the edit tokens, the navigation = 5
@@ -113,19 +114,21 @@ def test_list_pages_query_budget_does_not_grow_with_stories(
     for url, budget in [
         # owner + the page's ids + edit tokens + stories + bylines + navigation
         # + the rail's latest stories (their ids a subquery of the query for
-        # their rows) = 7; navigation and rail are read once per site state
-        (section.get_absolute_url(), 7),
-        ("/tags/obshchiy/", 7),
+        # their rows) + the rail's most read (the edition's, or on a section's
+        # page the section's; none read, no rows) = 8; navigation and rail are
+        # read once per site state
+        (section.get_absolute_url(), 8),
+        ("/tags/obshchiy/", 8),
         # the same (the owner with their portrait and its photographer, joined)
-        # + the author's photos = 8
-        (author.get_absolute_url(), 8),
+        # + the author's photos = 9
+        (author.get_absolute_url(), 9),
     ]:
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200, url
         client.get(url)
         # every card kept, navigation and rail kept for this site state: no
         # stories' rows, no bylines, no sections, no rail
-        with django_assert_max_num_queries(budget - 4):
+        with django_assert_max_num_queries(budget - 5):
             assert client.get(url).status_code == 200, url
 
 
@@ -139,11 +142,13 @@ def test_story_page_query_budget_does_not_grow_with_tags_authors_or_related(
         tags=[f"тег {n}" for n in range(extras)],
     )
     story.related_stories.set(make_article() for _ in range(extras))
+    # the story's narrow row (is its page kept?); drawn for the first time:
     # story with section and photo and photographer; bylines with authors and
     # their portraits (with the portraits' photographers, joined);
     # tags; related stories with sections; the ids of recent stories completing
-    # «read also» and of translations (one query); their rows; navigation = 7
-    with django_assert_max_num_queries(7):
+    # «read also» and of translations (one query); their rows; navigation;
+    # the rail's most read (none read, no rows) = 9
+    with django_assert_max_num_queries(9):
         response = client.get(story.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('rel="author"') == extras

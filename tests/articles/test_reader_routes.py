@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
-from articles.models import Article, PreviewLink
+from articles.models import Article, PreviewLink, Reading
 from tests.factories import make_article, make_author, make_photo, make_section
 from tests.reader_routes import routes, unknown_routes, walk
 
@@ -184,6 +184,21 @@ def test_share_links_and_photo_files_need_their_secret(client, embargo):
         assert client.get(guessed).status_code == 404
 
 
+def test_an_embargoed_storys_reading_answers_as_an_unknown_storys_and_counts_nothing(
+    client, embargo
+):
+    browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Firefox/133.0"}
+    for route in routes("beacon"):
+        for language in route.languages:
+            response = client.get(route.reverse(language, pk=embargo.pk), headers=browser)
+            unknown = client.get(route.reverse(language, pk=embargo.pk + 10_000), headers=browser)
+            assert (response.status_code, response.content) == (404, unknown.content)
+            assert response["Cache-Control"] == unknown["Cache-Control"]
+    assert not Reading.objects.exists()
+
+
 def test_every_kind_of_route_is_covered_here():
     # A new kind in ROUTES needs a test above before it can be used.
-    assert {route.kind for route in walk()} <= {"list", "text", "owner", "story", "share", "file"}
+    assert {route.kind for route in walk()} <= {
+        "list", "text", "owner", "story", "share", "file", "beacon",
+    }  # fmt: skip

@@ -49,15 +49,26 @@ def seen(client, story):
     return response.content.decode()
 
 
-def test_a_story_page_is_drawn_once_and_then_made_of_two_queries(client, django_assert_num_queries):
+def test_a_story_page_is_drawn_once_and_then_made_of_one_query(client, django_assert_num_queries):
     story, _photo = make_full_story()
     make_article("Ещё одна новость рубрики", section=story.section)
     first = seen(client, story)  # notes what the story shows
     assert seen(client, story) == first  # reads their versions first, and keeps the parts
-    # the story's row with its section and photo; «read also» and translations
-    # (their ids a subquery of the query for their rows) = 2; navigation was read already
-    with django_assert_num_queries(2):
+    # the story's narrow row with its section = 1; «read also», translations and
+    # navigation were read already, and are kept while the site's state holds
+    with django_assert_num_queries(1):
         assert seen(client, story) == first
+
+
+def test_read_also_follows_the_site_when_another_story_is_published(client):
+    story, _photo = make_full_story()
+    seen(client, story)
+    assert "Новость, опубликованная позже" not in seen(client, story)
+    later = make_article("Новость, опубликованная позже", section=story.section)
+    assert later.title in seen(client, story)
+    later.status = later.Status.DRAFT
+    later.save()
+    assert later.title not in seen(client, story)
 
 
 def edit_title(story, photo):
@@ -168,3 +179,18 @@ def test_parts_are_not_kept_when_the_cache_has_lost_what_they_show(client):
     story.__class__.objects.filter(pk=story.pk).update(lead="Лид, изменённый без сигнала.")
     assert "Лид, изменённый без сигнала." in seen(client, story)
     assert seen(client, story) != first
+
+
+def test_a_preview_never_leaves_its_parts_for_readers(client, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from articles import previews
+
+    story, _photo = make_full_story()
+    unseen = make_article("Черновик, который видит только редакция", published=False)
+    request = rf.get("/admin/preview/")
+    request.user = AnonymousUser()
+    # An old revision's preview may show other related stories than readers see.
+    preview = previews.render_preview(request, story, {"related": [unseen]})
+    assert unseen.title in preview.content.decode()
+    assert unseen.title not in seen(client, story)

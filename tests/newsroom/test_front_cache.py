@@ -509,6 +509,8 @@ def never_kept_addresses(link):
         "share": lambda route, language: route.reverse(language, token=link.token),
         "list": lambda route, language: f"{route.reverse(language)}?q=%D1%81%D1%81%D1%8B%D0%BB",
         "text": lambda route, language: route.reverse(language),
+        # The readings' beacon, by the draft's id (no reading of it counts).
+        "beacon": lambda route, language: route.reverse(language, pk=link.article_id),
         # The read API: every route, a story's by the draft's id (an unknown story there).
         "api": lambda route, language: route.reverse(
             language,
@@ -545,10 +547,23 @@ def test_the_admin_share_links_and_search_are_never_kept(front):
             answer = request(front.nginx, path)
             assert answer.status in {200, 404}, path
             assert answer.cache_status is None, path
+    # The beacon: every reading reaches the app, a published story's and a draft's.
+    published = make_article("Читаемый материал")
+    beacons = [
+        (path.replace(f"/{link.article_id}/", f"/{story}/"), status)
+        for kind, path in never_kept_addresses(link)
+        if kind == "beacon"
+        for story, status in [(link.article_id, 404), (published.pk, 204)]
+    ]
+    assert beacons
+    for path, status in beacons:
+        for _ in range(2):
+            answer = request(front.nginx, path)
+            assert (answer.status, answer.cache_status) == (status, None), path
     # Looked up, but search (and robots.txt) send no s-maxage: nginx keeps nothing
     # it is not told to.
     for kind, path in never_kept_addresses(link):
-        if kind in {"share", "api"}:
+        if kind in {"share", "api", "beacon"}:
             continue
         for _ in range(2):
             answer = request(front.nginx, path)

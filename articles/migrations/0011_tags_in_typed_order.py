@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0009_desk_words"),
+        ("articles", "0010_readings_by_the_hour"),
     ]
 
     operations = [
