@@ -2,10 +2,11 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
 from api.models import PartnerKey
+from project.admin import ModelAdmin
 
 
 @admin.register(PartnerKey)
-class PartnerKeyAdmin(admin.ModelAdmin):
+class PartnerKeyAdmin(ModelAdmin):
     list_display = ["name", "prefix", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "prefix"]

@@ -1,3 +1,5 @@
+import re
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
@@ -13,11 +15,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from reversion.admin import VersionAdmin
 from taggit.models import Tag as TaggitTag
 
 from articles import previews, revisions
 from articles.models import Article, Byline, PreviewLink, Section, Tag, WorkingSave
+from media.forms import PhotoPicker
 from newsroom import audit
 from newsroom.models import AuditEvent
 from newsroom.slugs import SlugInput
@@ -96,6 +100,37 @@ class PreviewLinkInline(admin.TabularInline):
         return format_html('<a href="{0}">{0}</a>', preview_link.get_absolute_url())
 
 
+# The text editor's buttons and block menu, by the names the editor gives its items: the
+# package titles them in English only (articles/static/articles/admin/desk-editor.js).
+EDITOR_TITLES = {
+    "paragraph": pgettext_lazy("text editor", "Paragraph"),
+    "heading2": pgettext_lazy("text editor", "Subheading"),
+    "heading3": pgettext_lazy("text editor", "Smaller subheading"),
+    "bulletList": pgettext_lazy("text editor", "Bulleted list"),
+    "orderedList": pgettext_lazy("text editor", "Numbered list"),
+    "blockquote": pgettext_lazy("text editor", "Quotation"),
+    "figure": _("Insert a photo from the library"),
+    "bold": pgettext_lazy("text editor", "Bold"),
+    "italic": pgettext_lazy("text editor", "Italic"),
+    "link": pgettext_lazy("text editor", "Link: select the words first"),
+    "unlink": pgettext_lazy("text editor", "Remove the link"),
+    "history:undo": pgettext_lazy("text editor", "Undo"),
+    "history:redo": pgettext_lazy("text editor", "Redo"),
+}
+
+
+def editor_config(extensions):
+    """The story editor's extensions, with the desk's toolbar: our words, the library's button."""
+    toolbar = {
+        "titles": EDITOR_TITLES,
+        "library": {
+            "lookupUrl": reverse("admin:media_photo_changelist"),
+            "embedUrl": reverse("admin:media_photo_embed", args=[0]),
+        },
+    }
+    return {"extensions": {**extensions, "DeskToolbar": toolbar}}
+
+
 def can_publish(user):
     return user.has_perm("articles.publish_article")
 
@@ -106,6 +141,10 @@ PUBLISH_CHANGES = "_publish_changes"
 
 # Hidden fields that keep a save safe (ArticleForm._refuse_stale_save), not content.
 BOOKKEEPING = {"edit_lock", "opened_at"}
+
+READ_ALSO_REFUSED = _(
+    "Read also: choose published stories in this story's language, other than this story."
+)
 
 
 class ArticleForm(forms.ModelForm):
@@ -126,11 +165,24 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["edit_lock"].initial = self.instance.edit_token
         self.fields["opened_at"].initial = timezone.now().isoformat()
+        if "related_stories" in self.fields:
+            self._limit_read_also(self.fields["related_stories"])
         if "status" in self.fields and not can_publish(self.user):
             allowed = {Article.Status.DRAFT, Article.Status.REVIEW}
             self.fields["status"].choices = [
                 (value, label) for value, label in Article.Status.choices if value in allowed
             ]
+
+    def _limit_read_also(self, field):
+        story = self.instance.copy_of if self.instance.is_working_copy else self.instance
+        field.queryset = field.queryset.exclude(
+            pk__in=[pk for pk in (story.pk, self.instance.pk) if pk]
+        )
+        field.error_messages["invalid_choice"] = READ_ALSO_REFUSED
+        # The lookup is told which story and which edition (read-also.js sends them);
+        # the language box, where the form has one, is read at the moment of looking.
+        select = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
+        select.attrs.update({"data-story": story.pk or "", "data-language": story.language})
 
     @property
     def changed_data(self):
@@ -147,6 +199,7 @@ class ArticleForm(forms.ModelForm):
             self._refuse_stale_save()
         if self.instance.is_working_copy:
             self._clean_changes()
+        self._clean_read_also()
         if is_live(self.instance) and "title" in self.data:
             # Opened before its scheduled moment came: the content it posts would be lost.
             raise ValidationError(
@@ -158,6 +211,13 @@ class ArticleForm(forms.ModelForm):
                 code="went-live",
             )
         return cleaned_data
+
+    def _clean_read_also(self):
+        # The edition is the one posted with the form (a copy's is its story's).
+        language = self.cleaned_data.get("language", self.instance.language)
+        chosen = self.cleaned_data.get("related_stories")
+        if language and chosen is not None and chosen.exclude(language=language).exists():
+            self.add_error("related_stories", READ_ALSO_REFUSED)
 
     def _clean_changes(self):
         # The copy's content is checked as published content when it is to go live.
@@ -311,6 +371,7 @@ class ArticleAdmin(DeskWordsAdmin, SafeSaveAdmin, TolerantAutocompleteAdmin, Ver
 
     class Media:
         css = {"all": ["articles/admin/articles.css"]}
+        js = ["articles/admin/read-also.js"]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -335,6 +396,11 @@ class ArticleAdmin(DeskWordsAdmin, SafeSaveAdmin, TolerantAutocompleteAdmin, Ver
     def get_queryset(self, request):
         stories = super().get_queryset(request).prefetch_related("bylines__author")
         if _is_autocomplete(request):
+            if request.GET.get("field_name") == "related_stories":
+                return stories.linkable_by(request.user).read_also(
+                    language=request.GET.get("language") or None,
+                    story_ids=[_id(request.GET.get("story"))],
+                )
             # Working copies are never linked to: the story is.
             return stories.linkable_by(request.user).stories()
         if _url_name(request) == "articles_article_changelist":
@@ -375,14 +441,22 @@ class ArticleAdmin(DeskWordsAdmin, SafeSaveAdmin, TolerantAutocompleteAdmin, Ver
             raise PermissionDenied
         return get_object_or_404(self.get_queryset(request), pk=_int(pk))
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["config"] = editor_config(db_field.config["extensions"])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lead_photo":
+            kwargs["widget"] = PhotoPicker(db_field, self.admin_site, using=kwargs.get("using"))
         if db_field.name == "translation_of":
             kwargs["queryset"] = Article.objects.linkable_by(request.user).stories()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "related_stories":
-            kwargs["queryset"] = Article.objects.linkable_by(request.user).stories()
+            # ArticleForm leaves out the story itself and checks the edition.
+            kwargs["queryset"] = Article.objects.linkable_by(request.user).read_also()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # Restoring: content comes back, publication stays as it is now.
@@ -766,6 +840,11 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _id(value):
+    """A database id from a lookup's address, or None: digits only, as many as an id has."""
+    return int(value) if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 def _is_autocomplete(request):

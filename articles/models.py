@@ -17,7 +17,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from articles.body import IMAGE, library_images, photo_ids, plain_text
@@ -373,6 +373,34 @@ class TaggedArticle(StoryStateCopy, TaggedItemBase):
         return f"{self.content_object_id}: {self.tag}"
 
 
+class TypedOrderTags(_TaggableManager):
+    """
+    A story's tags in the order they were given. Taggit keeps the rows a story
+    already has and appends new ones, and reads them by row: a reordered or
+    inserted tag would come back elsewhere. So a different order makes the rows
+    anew, in the given order, and they are read by row (TypedOrderTaggableManager).
+    """
+
+    def set(self, tags, *, through_defaults=None, **kwargs):
+        tags = list(tags)
+        given = [tag if isinstance(tag, str) else tag.name for tag in tags]
+        if [name.casefold() for name in given] != [name.casefold() for name in self.names()]:
+            kwargs["clear"] = True
+        super().set(tags, through_defaults=through_defaults, **kwargs)
+
+
+class TypedOrderTaggableManager(TaggableManager):
+    """Tags read and shown in the order the editor typed them: the form, pages, feeds, API."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs |= {"manager": TypedOrderTags, "ordering": ["tagged_articles__pk"]}
+        super().__init__(*args, **kwargs)
+
+    def value_from_object(self, obj):
+        # Taggit's own reads the rows in no particular order: the form showed them shuffled.
+        return [] if obj.pk is None else list(getattr(obj, self.name).all())
+
+
 # What a link to a story needs: its address and what the link shows.
 LINK_FIELDS = [
     "title", "slug", "language", "published_at", "section__slug", "section__name",
@@ -416,6 +444,14 @@ class ArticleQuerySet(StoryStateQuerySet):
 
     def in_section(self, section):
         return self.filter(section=section)
+
+    def read_also(self, language=None, story_ids=()):
+        """
+        What «read also» may offer: published stories of the edition (a reader of one
+        edition is sent to no other), never working copies, never the story itself.
+        """
+        stories = self.published().stories().exclude(pk__in=[pk for pk in story_ids if pk])
+        return stories if language is None else stories.filter(language=language)
 
     def photographers(self):
         """Authors credited for a photo these stories show, lead or in the text: credits link."""
@@ -699,7 +735,7 @@ class Article(models.Model):
         related_name="+",
         help_text=_("Earlier stories that readers of this one should see."),
     )
-    tags = TaggableManager(_("tags"), through=TaggedArticle, blank=True)
+    tags = TypedOrderTaggableManager(_("tags"), through=TaggedArticle, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )

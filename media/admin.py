@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -68,6 +69,21 @@ class CompletenessFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.incomplete()
         return queryset
+
+
+class PhotoAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's lookup of photos, each answer with its thumbnail (media.forms.PhotoPicker)."""
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        if model_admin.model is not Photo:
+            raise PermissionDenied  # a lookup of something else: the admin's own answers it
+        return term, model_admin, source_field, to_field_name
+
+    def serialize_result(self, obj, to_field_name):
+        return super().serialize_result(obj, to_field_name) | {
+            "thumbnail": obj.rendition_url(THUMBNAIL)
+        }
 
 
 class SavesPhotoFiles:
@@ -187,6 +203,13 @@ class PhotoAdmin(SavesPhotoFiles, ModelAdmin):
                 "describe/",
                 self.admin_site.admin_view(self.describe_view),
                 name="media_photo_describe",
+            ),
+            path(
+                "autocomplete/",
+                self.admin_site.admin_view(
+                    PhotoAutocompleteJsonView.as_view(admin_site=self.admin_site)
+                ),
+                name="media_photo_autocomplete",
             ),
             path(
                 "<int:pk>/embed/",

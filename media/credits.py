@@ -12,8 +12,10 @@ feeds print a credit with credit_html().
 import re
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,26 @@ class CreditField:
     required: bool = False  # a photo without it may not appear on a published page
     in_renditions: bool = False  # written into every rendition's XMP
     describes: bool = False  # says what the picture shows, rather than whose it is
+
+
+# The group the newsroom gives its photographers (newsroom/migrations/0002_roles.py).
+PHOTOGRAPHERS_GROUP = "Photographers"
+
+
+def staff_photographers():
+    """
+    Whom a photo's credit may link to as its staff photographer: the authors whose
+    account is in the Photographers group, and those already credited for a photo
+    (a photographer without an account, as the demo's; an editor's earlier choice,
+    which stays choosable so that the photo can still be saved). Offered by every
+    form and lookup, and checked by the model on every save through a form.
+    """
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    in_group = user_model.groups.through.objects.filter(
+        **{user_model._meta.model_name: OuterRef("user"), "group__name": PHOTOGRAPHERS_GROUP}
+    )
+    credited = apps.get_model("media", "Photo").objects.filter(creator_author=OuterRef("pk"))
+    return Q(Exists(in_group)) | Q(Exists(credited))
 
 
 FIELDS = (
@@ -104,7 +126,12 @@ FIELDS = (
             null=True,
             blank=True,
             related_name="photos",
-            help_text=_("Set when the photographer is on staff: the credit links to their page."),
+            limit_choices_to=staff_photographers,
+            help_text=_(
+                "Set when the photographer is on staff: the credit links to their page. "
+                "Offered: authors in the Photographers group and those already credited "
+                "for a photo."
+            ),
         ),
     ),
     CreditField(

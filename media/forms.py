@@ -21,8 +21,45 @@ from django.utils.translation import gettext_lazy as _
 
 from media import credits, decoding, imaging
 from media.models import Photo, Rendition, portrait_alt_text, set_portrait
+from media.specs import ADMIN_THUMBNAILS
 from newsroom.models import Author
 from project.admin import TolerantAutocompleteSelect
+
+THUMBNAIL = ADMIN_THUMBNAILS[0]
+
+
+class PhotoPicker(TolerantAutocompleteSelect):
+    """
+    The admin's photo lookup, with thumbnails: photos are told apart by sight. The
+    answers come from the photo library's own lookup, which adds each one's
+    thumbnail (PhotoAutocompleteJsonView); the chosen photo carries its own.
+    """
+
+    def get_url(self):
+        return reverse(f"{self.admin_site.name}:media_photo_autocomplete")
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return super().build_attrs(base_attrs, extra_attrs) | {"data-thumbnails": "yes"}
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        chosen = [option for _group, options, _index in groups for option in options]
+        ids = [option["value"] for option in chosen if option["value"] not in ("", None)]
+        if ids:
+            thumbnails = {
+                str(photo.pk): photo.rendition_url(THUMBNAIL)
+                for photo in Photo.objects.filter(pk__in=ids).only("pk", "token", "made_specs")
+            }
+            for option in chosen:
+                if str(option["value"]) in thumbnails:
+                    option["attrs"]["data-thumbnail"] = thumbnails[str(option["value"])]
+        return groups
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=["media/admin/photo-picker.js"], css={"screen": ["media/admin/photo-picker.css"]}
+        )
 
 
 @dataclass
@@ -297,7 +334,7 @@ class PortraitForm(forms.ModelForm):
         # The admin's lookup by any foreign key to photos lists the photos the
         # viewer may see, searched as the library is; a rendition's is media's own.
         # (Tolerant: a value that is no photo's id is shown as none, not a server error.)
-        widget=TolerantAutocompleteSelect(Rendition._meta.get_field("photo"), admin.site),
+        widget=PhotoPicker(Rendition._meta.get_field("photo"), admin.site),
         help_text=_(
             "A photo from the library. Emptied, the author has no portrait;"
             " the photo stays in the library."

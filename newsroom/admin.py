@@ -1,5 +1,13 @@
+# The borrowed apps' admin modules are read here, before the admin would read them,
+# so that their admins can be registered again (speak_desk_words); the admin's own
+# autodiscover does not read a module twice.
+import axes.admin  # noqa: F401
+import django_otp.plugins.otp_totp.admin  # noqa: F401
+import django_tasks_db.admin  # noqa: F401
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied
@@ -8,6 +16,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from newsroom.accounts import LoginForm
 from newsroom.models import AuditEvent, Author, User
@@ -20,7 +30,21 @@ admin.site.index_title = _("Editorial office")
 # The password, then the authenticator's code for those who set one up.
 admin.site.login_form = LoginForm
 
-admin.site.register(User, UserAdmin)
+admin.site.register(User, type("UserAdmin", (DeskWordsAdmin, UserAdmin), {}))
+
+
+def speak_desk_words(*models):
+    """
+    The borrowed apps' admins, registered again with the desk's words mixed in:
+    «Добавить группу», «Изменить пользователя», a list titled «Группы».
+    """
+    for model in models:
+        borrowed = type(admin.site.get_model_admin(model))
+        admin.site.unregister(model)
+        admin.site.register(model, type(borrowed.__name__, (DeskWordsAdmin, borrowed), {}))
+
+
+speak_desk_words(Group, AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice, DBTaskResult)
 
 
 @admin.register(Author)

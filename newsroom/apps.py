@@ -31,5 +31,18 @@ def name_borrowed_apps():
     }
     for label, name in names.items():
         apps.get_app_config(label).verbose_name = name
-    TOTPDevice._meta.verbose_name = _("authenticator")
-    TOTPDevice._meta.verbose_name_plural = _("authenticators")
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_tasks_db.models import DBTaskResult
+
+    # Their own names are English («Task Result») or capitalised mid-sentence
+    # («Добавить Запись о попытке доступа»); ours have the desk's cases (project/admin_words.py).
+    models = {
+        TOTPDevice: (_("authenticator"), _("authenticators")),
+        AccessAttempt: (_("sign-in attempt"), _("sign-in attempts")),
+        AccessLog: (_("sign-in"), _("sign-ins")),
+        AccessFailureLog: (_("failed sign-in"), _("failed sign-ins")),
+        DBTaskResult: (_("background task"), _("background tasks")),
+    }
+    for model, (name, plural) in models.items():
+        model._meta.verbose_name = name
+        model._meta.verbose_name_plural = plural

@@ -41,6 +41,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from js_asset import static_lazy
 
 # Time-zone data comes from the pinned tzdata package, never from the host:
 # Kazakhstan moved Asia/Almaty from UTC+6 to UTC+5 on 2024-03-01, and a host
@@ -374,6 +375,16 @@ NEWSROOM_UPLOAD_WINDOW_MINUTES = env_number("NEWSROOM_UPLOAD_WINDOW_MINUTES", 10
 NEWSROOM_DECODING_SLOTS = env_number("NEWSROOM_DECODING_SLOTS", 2)
 NEWSROOM_DECODING_WAIT_SECONDS = env_number("NEWSROOM_DECODING_WAIT_SECONDS", 15, float)
 NEWSROOM_DECODING_DIR = Path(os.environ.get("NEWSROOM_DECODING_DIR", VAR_DIR / "decoding"))
+
+# The story editor's toolbar in the admin's language, its image button opening the photo
+# library (articles/static/articles/admin/desk-editor.js, configured by ArticleAdmin). It
+# adds no markup, so what the text may hold is still the body field's own list.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/admin/desk-editor.js")],
+        "extensions": {"DeskToolbar": lambda config, allowlist: None},
+    }
+]
 
 # Long reads: a story's text (its HTML, as stored) may be up to this many characters,
 # about 60,000 words; a longer one is refused on the body field. A form carrying the

@@ -9,11 +9,13 @@ SafeSaveAdmin answers a save that the database or the request size refuses
 with the form again and the reason, never a server error or a blank page.
 """
 
+import json
 from contextlib import contextmanager
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import InlineAdminFormSet
 from django.contrib.admin.widgets import (
     AdminSplitDateTime,
     AutocompleteSelect,
@@ -211,12 +213,13 @@ def _translated():
 
 def change_title(model_admin, request, obj=None, add=False):
     """«Добавить автора», «Изменить автора», «Просмотр: автор»."""
+    # Capitalised: Kazakh puts the name first («Авторды қосу»).
     opts = model_admin.opts
     if add:
-        return _("Add %s") % accusative(opts)
+        return capfirst(_("Add %s") % accusative(opts))
     if model_admin.has_change_permission(request, obj):
-        return _("Change %s") % accusative(opts)
-    return _("View %s") % accusative(opts)
+        return capfirst(_("Change %s") % accusative(opts))
+    return capfirst(_("View %s") % accusative(opts))
 
 
 class MomentField(forms.SplitDateTimeField):
@@ -255,6 +258,13 @@ class DeskWordsAdmin:
             context["title"] = change_title(self, request, obj, add)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            # Django draws the rows with its own class and no hook for the link's words.
+            inline_formset.__class__ = DeskInlineAdminFormSet
+        return inline_formsets
+
     def construct_change_message(self, request, form, formsets, add=False):
         # Django stores the English labels («Headline») and translates them when the
         # history is read; our catalogues know the verbose names («headline»).
@@ -268,11 +278,22 @@ class DeskWordsAdmin:
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         if changelist.is_popup:
-            changelist.title = _("Select %s") % accusative(self.opts)
+            changelist.title = capfirst(_("Select %s") % accusative(self.opts))
         else:
             # The list is named by what it lists: «Авторы», not «Выберите автор для изменения».
             changelist.title = capfirst(self.opts.verbose_name_plural)
         return changelist
+
+
+class DeskInlineAdminFormSet(InlineAdminFormSet):
+    """A story's rows, whose link says whom it adds: «Добавить автора материала»."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = capfirst(
+            gettext("Add %s") % accusative(self.formset.model._meta)
+        )
+        return json.dumps(data)
 
 
 class ModelAdmin(DeskWordsAdmin, SafeSaveAdmin, TolerantAutocompleteAdmin, admin.ModelAdmin):

@@ -31,6 +31,28 @@ WORDS = [
     npgettext_lazy("count", "audit log entry", "audit log", 0),
     pgettext_lazy("accusative", "authenticator"),
     npgettext_lazy("count", "authenticator", "authenticators", 0),
+    pgettext_lazy("accusative", "API key"),
+    npgettext_lazy("count", "API key", "API keys", 0),
+    pgettext_lazy("accusative", "sign-in attempt"),
+    npgettext_lazy("count", "sign-in attempt", "sign-in attempts", 0),
+    pgettext_lazy("accusative", "sign-in"),
+    npgettext_lazy("count", "sign-in", "sign-ins", 0),
+    pgettext_lazy("accusative", "failed sign-in"),
+    npgettext_lazy("count", "failed sign-in", "failed sign-ins", 0),
+    pgettext_lazy("accusative", "background task"),
+    npgettext_lazy("count", "background task", "background tasks", 0),
+    # A story's rows: «Добавить автора материала» under its bylines.
+    pgettext_lazy("accusative", "byline"),
+    pgettext_lazy("accusative", "share link"),
+    # The buttons beside a lookup: a name Django puts in «"…"».
+    gettext_noop("Add another %(model)s"),
+    gettext_noop("Change selected %(model)s"),
+    gettext_noop("View selected %(model)s"),
+    gettext_noop("Delete selected %(model)s"),
+    gettext_noop(
+        'Are you sure you want to delete the %(object_name)s "%(escaped_object)s"? '
+        "All of the following related items will be deleted:"
+    ),
     gettext_noop("The {name} “{obj}” was added successfully."),
     gettext_noop("The {name} “{obj}” was changed successfully."),
     gettext_noop("The {name} “{obj}” was added successfully. You may edit it again below."),

@@ -1,5 +1,6 @@
 """Reporters write, editors publish; every rule holds against a crafted request."""
 
+import json
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -414,11 +415,24 @@ def test_a_story_with_an_uncredited_photo_in_its_text_cannot_be_published(client
     assert not Article.objects.exists()
 
 
+def editor_toolbar(page):
+    """The desk's toolbar options the story editor is configured with, as the page sends them."""
+    (body,) = lxml.html.fromstring(page).xpath("//textarea[@name='body']")
+    config = json.loads(body.get("data-django-prose-editor-configurable"))
+    assert any(module.endswith("desk-editor.js") for module in config["js_modules"])
+    return config["extensions"]["DeskToolbar"]
+
+
 def test_the_editor_offers_the_library_photo_button_and_its_lookup(client, editor):
     photo = make_photo(description="Зал", alt_text="Читальный зал", credit_line="akorda.kz")
     client.force_login(editor)
-    page = client.get(ADD).content.decode()
-    assert 'id="body-photo-tools"' in page and "body-photos.js" in page
+    toolbar = editor_toolbar(client.get(ADD).content.decode())
+    # The image button opens the library's lookup; no address is asked for.
+    assert toolbar["library"] == {
+        "lookupUrl": "/admin/media/photo/",
+        "embedUrl": "/admin/media/photo/0/embed/",
+    }
+    assert toolbar["titles"]["figure"] == "Вставить фото из фотобанка"
     data = client.get(f"/admin/media/photo/{photo.pk}/embed/").json()
     assert data | {"src": None} == {
         "id": photo.pk, "src": None, "alt": "Читальный зал", "caption": "Зал",
@@ -427,3 +441,40 @@ def test_the_editor_offers_the_library_photo_button_and_its_lookup(client, edito
     assert data["src"].startswith(f"/img/{photo.pk}-")
     client.logout()
     assert client.get(f"/admin/media/photo/{photo.pk}/embed/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("prefix", "bold", "subheading", "figure"),
+    [
+        ("", "Полужирный", "Подзаголовок", "Вставить фото из фотобанка"),
+        ("/kk", "Қалың", "Тақырыпша", "Кітапханадан фото қою"),
+        ("/en", "Bold", "Subheading", "Insert a photo from the library"),
+    ],
+)
+def test_the_text_editor_is_titled_in_the_admins_language(
+    client, editor, prefix, bold, subheading, figure
+):
+    client.force_login(editor)
+    toolbar = editor_toolbar(client.get(prefix + ADD).content.decode())
+    titles = toolbar["titles"]
+    assert (titles["bold"], titles["heading2"], titles["figure"]) == (bold, subheading, figure)
+    # Every button the package titles in English has a title of ours.
+    assert set(toolbar["titles"]) >= {
+        "paragraph", "heading2", "heading3", "bulletList", "orderedList", "blockquote",
+        "figure", "bold", "italic", "link", "unlink", "history:undo", "history:redo",
+    }  # fmt: skip
+    # The library's lookup opens in the same language.
+    assert toolbar["library"]["lookupUrl"] == f"{prefix}/admin/media/photo/"
+
+
+def test_the_desk_toolbar_adds_nothing_a_text_may_hold(client, editor):
+    # The toolbar is configuration: markup it does not know is still cleaned away.
+    client.force_login(editor)
+    response = client.post(
+        ADD,
+        story_form(
+            body='<p data-desk="1" onclick="alert(1)">Текст</p><desktoolbar>x</desktoolbar>'
+        ),
+    )
+    assert response.status_code == 302
+    assert Article.objects.get().body == "<p>Текст</p>x"

@@ -45,7 +45,9 @@ def test_reporter_files_editors_schedule_and_a_reader_sees_it_at_its_moment(live
     editor_box.click()
     editor_box.press_sequentially("Для студентов откроют ещё один зал.")
     with reporter.expect_popup() as lookup:
-        reporter.click("#lookup_id_body_photo")
+        reporter.locator(".field-body .prose-menubar").get_by_title(
+            "Вставить фото из фотобанка"
+        ).click()
     # The admin hands the choice back to the story only once the popup's scripts
     # have run; a click before that would open the photo inside the popup.
     lookup.value.wait_for_load_state("load")

@@ -17,6 +17,7 @@ from datetime import timedelta
 import pytest
 import reversion
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
@@ -111,6 +112,9 @@ ACCESS = {
     ("media_photo_upload", "—"): "login login 403 200 200 200",
     ("media_photo_describe", "colleague's photo"): "login login home home 200 200",
     ("media_photo_embed", "colleague's photo"): "login login 200 200 200 200",
+    # The photo lookups' own address, with thumbnails: every field that looks up photos.
+    ("media_photo_autocomplete", "articles.article.lead_photo"): "login login 200 200 200 200",
+    ("media_photo_autocomplete", "media.rendition.photo"): "login login 200 200 200 200",
     ("media_photo_change", "colleague's photo"): "login login 200 200 200 200",
     ("media_photo_history", "colleague's photo"): "login login 200 200 200 200",
     ("media_photo_delete", "colleague's photo"): "login login 403 403 200 200",
@@ -347,6 +351,12 @@ class Newsroom:
                 (field, url(query="?" + _autocomplete_query(field)))
                 for field in autocomplete_fields()
             ]
+        if name == "media_photo_autocomplete":
+            return [
+                (field, url(query="?" + _autocomplete_query(field)))
+                for field in autocomplete_fields()
+                if _looks_up_photos(field)
+            ]
         if name in {"articles_article_change", "articles_article_preview"}:
             return [
                 ("colleague's draft", url(self.draft.pk)),
@@ -427,6 +437,11 @@ class _NoRequest:
         @staticmethod
         def has_perm(*args, **kwargs):
             return True
+
+
+def _looks_up_photos(field):
+    model, name = field.rsplit(".", 1)
+    return apps.get_model(model)._meta.get_field(name).related_model._meta.label == "media.Photo"
 
 
 def _autocomplete_query(field):

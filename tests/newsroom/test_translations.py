@@ -17,11 +17,18 @@ def compiled(language, domain):
 
 
 def source_ids(language, domain):
+    """Each entry's id as the compiled catalogue keys it: «context\x04msgid» when it has one."""
     text = (LOCALE / language / "LC_MESSAGES" / f"{domain}.po").read_text()
     ids = set()
-    for block in re.findall(r'^msgid ((?:".*"\n)+)', text, flags=re.M):
-        ids.add(unescape("".join(re.findall(r'"(.*)"', block))))
+    entry = r'^(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)'
+    for context, block in re.findall(entry, text, flags=re.M):
+        msgid = joined(block)
+        ids.add(f"{joined(context)}\x04{msgid}" if context and msgid else msgid)
     return ids - {""}
+
+
+def joined(block):
+    return unescape("".join(re.findall(r'"(.*)"', block)))
 
 
 def unescape(po_string):
