@@ -18,7 +18,10 @@ from tests.articles.test_admin import ADD_STORY, story_form
 from tests.factories import make_editor
 from tests.processes import database_url_for_processes
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Serialized: the rows the migrations made come back as they were, same ids, so a
+# later test that restores them (tests/media/test_portrait_migration.py) finds no
+# content types that a flush made again under other ids.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADLINE = "Токаев встретился с главой МККК"
