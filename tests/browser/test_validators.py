@@ -9,6 +9,7 @@ Without them the tests skip and say why, except in CI, where they fail.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.utils.translation import get_language_from_path
 
 from articles.models import Article, Reading, Tag, author_pages, reading_hour
 from newsroom.models import Author
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,6 +115,11 @@ def test_every_public_page_has_no_accessibility_violations(public_pages, browser
         for width in (390, 1280):  # a phone and a desktop
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(base + path)
+            if not path.startswith(("/kk/", "/en/")):
+                # Every page type of the Russian edition at both widths, for a person to see.
+                SCREENSHOTS.mkdir(exist_ok=True)
+                name = re.sub(r"\W+", "-", path).strip("-")[:60] or "front"
+                page.screenshot(path=SCREENSHOTS / f"reader-{name}-{width}.png", full_page=True)
             page.add_script_tag(path=str(AXE))
             result = page.evaluate(
                 "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
